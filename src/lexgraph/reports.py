@@ -1,0 +1,105 @@
+"""Render a validation report as text for people, JSON for programs and JUnit XML for CI."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from itertools import groupby
+from xml.etree import ElementTree as ET
+
+from .findings import Finding, Level, Report
+
+FORMATS = ("text", "json", "junit")
+
+
+def render(report: Report, fmt: str, fail_on: Level) -> str:
+    """The report in one of :data:`FORMATS`."""
+    renderers = {"text": as_text, "json": as_json, "junit": as_junit}
+    return renderers[fmt](report, fail_on)
+
+
+def as_text(report: Report, fail_on: Level) -> str:
+    """Findings grouped by focus node, each with level, message, path and value."""
+    lines: list[str] = []
+    by_focus = groupby(sorted(report.findings, key=lambda f: (f.focus, -f.level)), key=lambda f: f.focus)
+    for focus, findings in by_focus:
+        lines.append(focus or "(graph)")
+        for f in findings:
+            lines.append(f"  {f.level.name:<5} {f.message}")
+            detail = [f"check {f.check}"]
+            if f.path:
+                detail.append(f"path {f.path}")
+            if f.value is not None:
+                detail.append(f"value {f.value!r}")
+            lines.append("        " + ", ".join(detail))
+        lines.append("")
+    counts = report.counts()
+    verdict = "conforms" if report.conforms(fail_on) else "does not conform"
+    lines.append(
+        f"{len(report.files)} files, {report.triples} triples, {len(report.checks)} checks: "
+        f"{counts['ERROR']} errors, {counts['WARN']} warnings, {counts['INFO']} info; "
+        f"{verdict} (failing on {fail_on.name})"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _finding_dict(f: Finding) -> dict[str, object]:
+    return {
+        "level": f.level.name,
+        "check": f.check,
+        "focus": f.focus,
+        "path": f.path,
+        "value": f.value,
+        "message": f.message,
+    }
+
+
+def as_json(report: Report, fail_on: Level) -> str:
+    """One JSON object: the verdict, counts, files and every finding."""
+    doc = {
+        "conforms": report.conforms(fail_on),
+        "fail_on": fail_on.name,
+        "triples": report.triples,
+        "files": [str(p) for p in report.files],
+        "counts": report.counts(),
+        "checks": report.checks,
+        "findings": [_finding_dict(f) for f in report.findings],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_junit(report: Report, fail_on: Level) -> str:
+    """JUnit XML: a test case per finding (failed at or above ``fail_on``) and one passing
+    case per check that found nothing, so CI shows each violation as a failed test."""
+    by_check: dict[str, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        by_check[f.check].append(f)
+    suites = ET.Element("testsuites", name="lexgraph validate")
+    suite = ET.SubElement(suites, "testsuite", name="lexgraph validate")
+    tests = failures = 0
+    for check in sorted(set(report.checks) | set(by_check)):
+        findings = by_check.get(check, [])
+        if not findings:
+            ET.SubElement(suite, "testcase", classname=check, name="all focus nodes conform")
+            tests += 1
+            continue
+        for f in findings:
+            name = f.focus + (f" {f.path}" if f.path else "")
+            case = ET.SubElement(suite, "testcase", classname=check, name=name)
+            tests += 1
+            body = "\n".join(
+                part for part in (f.message, f"focus: {f.focus}", f"path: {f.path}" if f.path else "",
+                                  f"value: {f.value}" if f.value is not None else "") if part
+            )
+            if f.level >= fail_on:
+                failures += 1
+                failure = ET.SubElement(case, "failure", message=f.message, type=f.level.name)
+                failure.text = body
+            else:
+                ET.SubElement(case, "system-out").text = f"{f.level.name}: {body}"
+    for element in (suites, suite):
+        element.set("tests", str(tests))
+        element.set("failures", str(failures))
+        element.set("errors", "0")
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
