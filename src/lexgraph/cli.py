@@ -50,10 +50,10 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (UserError, ConfigError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
     except LexgraphError as exc:  # a bug of ours, reported without a traceback wall
-        err.print(f"[bold red]internal error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]internal error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(3) from None
 
 

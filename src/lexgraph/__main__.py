@@ -1,0 +1,5 @@
+"""Allow ``python -m lexgraph``."""
+
+from .cli import main
+
+main()
