@@ -12,9 +12,12 @@ import typer
 from rich.console import Console
 
 from .config import load_settings
-from .errors import ConfigError, LexgraphError, UserError
+from .errors import ConfigError, LexgraphError, UsageError, UserError
 from .findings import Level
-from .reports import render
+from .load import load_graph
+from .oxistore import store_of
+from .reports import render, stats_json, stats_text
+from .stats import graph_stats
 from .validate import validate as run_validation
 
 app = typer.Typer(
@@ -87,6 +90,22 @@ def validate(
         else:
             sys.stdout.write(text)
     raise typer.Exit(EXIT_OK if report.conforms(level) else EXIT_VIOLATIONS)
+
+
+@app.command()
+def stats(
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Report the graph's size: triples, entities by class, facts by source, disagreements,
+    and facts without a quote (which must be zero)."""
+    with user_errors():
+        if fmt is OutputFormat.junit:
+            raise UsageError("stats has no JUnit format; use text or json")
+        settings = load_settings()
+        store = store_of(load_graph([settings.ontology_dir]), load_graph([settings.data_dir]))
+        result = graph_stats(store)
+        sys.stdout.write(stats_json(result) if fmt is OutputFormat.json else stats_text(result))
+    raise typer.Exit(EXIT_OK if result.facts_without_quote == 0 else EXIT_VIOLATIONS)
 
 
 @contextmanager

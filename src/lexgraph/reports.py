@@ -8,6 +8,8 @@ from itertools import groupby
 from xml.etree import ElementTree as ET
 
 from .findings import Finding, Level, Report
+from .namespaces import ID, PREFIXES
+from .stats import GraphStats
 
 FORMATS = ("text", "json", "junit")
 
@@ -103,3 +105,46 @@ def as_junit(report: Report, fail_on: Level) -> str:
         element.set("errors", "0")
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _short(iri: str) -> str:
+    """An IRI in prefixed or base-relative form, for tables people read."""
+    if iri.startswith(str(ID)):
+        return "<" + iri[len(str(ID)):] + ">"
+    for name, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)):
+            return f"{name}:{iri[len(str(namespace)):]}"
+    return f"<{iri}>"
+
+
+def stats_text(stats: GraphStats) -> str:
+    """``lexgraph stats`` as aligned text."""
+    lines = [
+        f"triples (ontology + data): {stats.triples}",
+        f"triples (data):            {stats.data_triples}",
+        f"facts (claims):            {stats.facts}",
+        f"disagreements:             {stats.disagreements}",
+        f"facts without a quote:     {stats.facts_without_quote}",
+        "",
+        "facts by source document:",
+    ]
+    lines += [f"  {n:>6}  {_short(source)}" for source, n in stats.facts_by_source.items()]
+    lines += ["", "entities by class:"]
+    lines += [f"  {n:>6}  {_short(cls)}" for cls, n in stats.entities_by_class.items()]
+    return "\n".join(lines) + "\n"
+
+
+def stats_json(stats: GraphStats) -> str:
+    """``lexgraph stats`` as one JSON object."""
+    return json.dumps(
+        {
+            "triples": stats.triples,
+            "data_triples": stats.data_triples,
+            "facts": stats.facts,
+            "disagreements": stats.disagreements,
+            "facts_without_quote": stats.facts_without_quote,
+            "facts_by_source": stats.facts_by_source,
+            "entities_by_class": stats.entities_by_class,
+        },
+        indent=2,
+    ) + "\n"
