@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -10,6 +13,7 @@ from typing import Iterator, List, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .config import load_settings
 from .errors import ConfigError, LexgraphError, UsageError, UserError
@@ -18,6 +22,7 @@ from .load import load_graph
 from .oxistore import store_of
 from .reports import render, stats_json, stats_text
 from .stats import graph_stats
+from .store.embedded import build_store, source_files
 from .validate import validate as run_validation
 
 app = typer.Typer(
@@ -106,6 +111,62 @@ def stats(
         result = graph_stats(store)
         sys.stdout.write(stats_json(result) if fmt is OutputFormat.json else stats_text(result))
     raise typer.Exit(EXIT_OK if result.facts_without_quote == 0 else EXIT_VIOLATIONS)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="Address to bind (LEXGRAPH_HOST, default 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, help="Port (LEXGRAPH_PORT, default 8000)."),
+    workers: Optional[int] = typer.Option(None, help="Worker processes (LEXGRAPH_WORKERS, default 1)."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
+) -> None:
+    """Serve the graph over SPARQL 1.1 (and the query editor) from an embedded store, or from
+    the remote SPARQL server that LEXGRAPH_STORE=remote names."""
+    import uvicorn
+
+    overrides = {"LEXGRAPH_HOST": host, "LEXGRAPH_PORT": port, "LEXGRAPH_WORKERS": workers}
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[name] = str(value)
+    with user_errors():
+        settings = load_settings()
+        cleanup: Path | None = None
+        if settings.store == "embedded" and (settings.store_dir is None or not settings.store_dir.exists()):
+            base = settings.store_dir.parent if settings.store_dir else Path(tempfile.mkdtemp(prefix="lexgraph-"))
+            cleanup = None if settings.store_dir else base
+            store_dir = settings.store_dir or base / "store"
+            files = source_files([settings.ontology_dir, settings.data_dir], settings.root)
+            with Progress(TextColumn("loading"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+                          console=err, transient=True, disable=not err.is_terminal) as progress:
+                task = progress.add_task("load", total=sum(f.path.stat().st_size for f in files))
+                counts = build_store(store_dir, files, lambda done, total: progress.update(task, completed=done))
+            err.print(f"loaded {sum(counts.values())} triples in {len(counts)} graphs", highlight=False)
+            os.environ["LEXGRAPH_STORE_DIR"] = str(store_dir)
+    try:
+        uvicorn.run(
+            "lexgraph.api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+            workers=settings.workers, access_log=access_log, log_level="info", timeout_graceful_shutdown=5,
+        )
+    finally:
+        if cleanup is not None:
+            shutil.rmtree(cleanup, ignore_errors=True)
+
+
+@app.command()
+def load(
+    to: str = typer.Option(..., "--to", help="Graph Store Protocol endpoint of the SPARQL server, e.g. http://127.0.0.1:7878/store"),
+) -> None:
+    """Push ontology/ and data/ into a remote SPARQL server, one named graph per file (HTTP PUT,
+    so loading twice leaves no duplicates)."""
+    from .store.remote import push_files
+
+    with user_errors():
+        if not to.startswith(("http://", "https://")):
+            raise UsageError(f"--to {to!r}: expected an http:// or https:// URL")
+        settings = load_settings()
+        files = source_files([settings.ontology_dir, settings.data_dir], settings.root)
+        sent = push_files(to, files)
+        err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes of Turtle) into {to}", highlight=False)
 
 
 @contextmanager

@@ -14,6 +14,19 @@ LEXGRAPH_SHAPES_DIR         $LEXGRAPH_ROOT/shapes
 LEXGRAPH_QUALITY_DIR        $LEXGRAPH_SHAPES_DIR/quality
 LEXGRAPH_QUERIES_DIR        $LEXGRAPH_ROOT/queries
 LEXGRAPH_SEEDS_DIR          $LEXGRAPH_ROOT/../shared/seeds
+LEXGRAPH_HOST               127.0.0.1 (the service's address)
+LEXGRAPH_PORT               8000
+LEXGRAPH_WORKERS            1 (uvicorn worker processes)
+LEXGRAPH_EXECUTORS          2 (query executor processes per worker)
+LEXGRAPH_QUERY_TIMEOUT_S    10 (default time limit of a query)
+LEXGRAPH_QUERY_TIMEOUT_MAX_S  60 (no request may raise its limit above this)
+LEXGRAPH_MAX_RESULTS        10000 (rows or triples in one answer; more is capped)
+LEXGRAPH_MAX_BODY_BYTES     1048576 (larger request bodies get 413)
+LEXGRAPH_MAX_QUERY_DEPTH    64 (deeper nesting of { ( [ gets 400)
+LEXGRAPH_STORE              embedded (or remote)
+LEXGRAPH_STORE_DIR          a new temporary folder (embedded store location)
+LEXGRAPH_REMOTE_QUERY_URL   (remote mode) the SPARQL 1.1 query endpoint
+LEXGRAPH_REMOTE_STORE_URL   (remote mode) the Graph Store Protocol endpoint
 ==========================  =====================================================
 """
 
@@ -46,6 +59,19 @@ class Settings:
     quality_dir: Path
     queries_dir: Path
     seeds_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    executors: int = 2
+    query_timeout_s: float = 10.0
+    query_timeout_max_s: float = 60.0
+    max_results: int = 10_000
+    max_body_bytes: int = 1_048_576
+    max_query_depth: int = 64
+    store: str = "embedded"
+    store_dir: Path | None = None
+    remote_query_url: str | None = None
+    remote_store_url: str | None = None
 
 
 def _dir(env: Mapping[str, str], name: str, default: Path, *, must_exist: bool) -> Path:
@@ -57,11 +83,44 @@ def _dir(env: Mapping[str, str], name: str, default: Path, *, must_exist: bool) 
     return path.resolve() if path.exists() else path
 
 
+def _number(env: Mapping[str, str], name: str, default: float, kind: type, minimum: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected {'an integer' if kind is int else 'a number'}") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name) or None
+    if raw is not None and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"{name}={raw!r}: expected an http:// or https:// URL")
+    return raw
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check every LEXGRAPH_* setting (from ``os.environ`` unless given)."""
     env = os.environ if env is None else env
     root = _dir(env, "LEXGRAPH_ROOT", _default_root(), must_exist=True)
     shapes_dir = _dir(env, "LEXGRAPH_SHAPES_DIR", root / "shapes", must_exist=True)
+    timeout = _number(env, "LEXGRAPH_QUERY_TIMEOUT_S", 10.0, float, 0.001)
+    timeout_max = _number(env, "LEXGRAPH_QUERY_TIMEOUT_MAX_S", max(60.0, timeout), float, 0.001)
+    if timeout > timeout_max:
+        raise ConfigError(
+            f"LEXGRAPH_QUERY_TIMEOUT_S={timeout:g} is above LEXGRAPH_QUERY_TIMEOUT_MAX_S={timeout_max:g}"
+        )
+    store = env.get("LEXGRAPH_STORE", "embedded") or "embedded"
+    if store not in ("embedded", "remote"):
+        raise ConfigError(f"LEXGRAPH_STORE={store!r}: expected 'embedded' or 'remote'")
+    remote_query_url = _url(env, "LEXGRAPH_REMOTE_QUERY_URL")
+    if store == "remote" and not remote_query_url:
+        raise ConfigError("LEXGRAPH_STORE=remote needs LEXGRAPH_REMOTE_QUERY_URL")
+    store_dir = env.get("LEXGRAPH_STORE_DIR") or None
     return Settings(
         root=root,
         ontology_dir=_dir(env, "LEXGRAPH_ONTOLOGY_DIR", root / "ontology", must_exist=True),
@@ -71,4 +130,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         queries_dir=_dir(env, "LEXGRAPH_QUERIES_DIR", root / "queries", must_exist=True),
         # The seeds are only needed by the quote check, so a missing folder is not fatal here.
         seeds_dir=_dir(env, "LEXGRAPH_SEEDS_DIR", root.parent / "shared" / "seeds", must_exist=False),
+        host=env.get("LEXGRAPH_HOST") or "127.0.0.1",
+        port=int(_number(env, "LEXGRAPH_PORT", 8000, int, 0)),
+        workers=int(_number(env, "LEXGRAPH_WORKERS", 1, int, 1)),
+        executors=int(_number(env, "LEXGRAPH_EXECUTORS", 2, int, 1)),
+        query_timeout_s=timeout,
+        query_timeout_max_s=timeout_max,
+        max_results=int(_number(env, "LEXGRAPH_MAX_RESULTS", 10_000, int, 1)),
+        max_body_bytes=int(_number(env, "LEXGRAPH_MAX_BODY_BYTES", 1_048_576, int, 1)),
+        max_query_depth=int(_number(env, "LEXGRAPH_MAX_QUERY_DEPTH", 64, int, 1)),
+        store=store,
+        store_dir=Path(store_dir) if store_dir else None,
+        remote_query_url=remote_query_url,
+        remote_store_url=_url(env, "LEXGRAPH_REMOTE_STORE_URL"),
     )

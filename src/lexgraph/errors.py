@@ -77,3 +77,62 @@ class QueryError(UserError):
     """A SPARQL query in a file of ours or from a user is malformed."""
 
     code = "query_error"
+
+
+class QuerySyntaxError(UserError):
+    """The store's parser rejected a query; carries line and column when it gave them."""
+
+    code = "query_syntax_error"
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Crosses the process boundary from a query executor with its position intact.
+        return (type(self), (str(self),), {"line": self.line, "column": self.column})
+
+
+class UnknownGraph(UserError):
+    """A dataset parameter names a graph the store does not hold."""
+
+    code = "unknown_graph"
+
+
+class QueryTimeout(LexgraphError):
+    """A query ran past its time limit and was stopped."""
+
+    code = "query_timeout"
+
+    def __init__(self, limit_s: float) -> None:
+        super().__init__(f"the query did not finish within {limit_s:g} s and was stopped")
+        self.limit_s = limit_s
+
+
+class ServerBusy(LexgraphError):
+    """Every query executor stayed busy for the whole time limit."""
+
+    code = "server_busy"
+
+    def __init__(self, limit_s: float) -> None:
+        super().__init__(f"no query executor became free within {limit_s:g} s; try again")
+        self.limit_s = limit_s
+
+
+class StoreUnavailable(LexgraphError):
+    """The store (an executor process or a remote server) failed to answer."""
+
+    code = "store_unavailable"
+
+
+class UnsupportedMediaType(UserError):
+    """A request body in a media type the endpoint does not take."""
+
+    code = "unsupported_media_type"
+
+
+class PayloadTooLarge(UserError):
+    """A request body over the server's size limit."""
+
+    code = "payload_too_large"

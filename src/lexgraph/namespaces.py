@@ -22,6 +22,8 @@ ONTOLOGY_IRI = BASE_IRI + "def"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 PREFIXES: dict[str, Namespace] = {
     "lg": LG,
@@ -41,6 +43,8 @@ PREFIXES: dict[str, Namespace] = {
     "schema": SCHEMA,
     "foaf": FOAF,
     "sh": SH,
+    "sd": SD,
+    "void": VOID,
 }
 """Prefixes bound in every graph we build and declared in every query we run."""
 

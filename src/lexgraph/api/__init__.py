@@ -1,0 +1,1 @@
+"""The HTTP layer: app factory, protocol parsing, error mapping, routes."""

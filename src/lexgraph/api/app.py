@@ -1,0 +1,84 @@
+"""The app factory: it only wires settings, store, routers, errors and static files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..catalog import named_queries
+from ..config import Settings, load_settings
+from ..exports import Exports
+from ..store.base import GraphStore
+from . import routes_data, routes_sparql
+from .errors import install_error_handlers
+from .state import ServiceState
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> FastAPI:
+    """A FastAPI app serving ``store``; the store is started and closed with the app."""
+    state = ServiceState(
+        settings=settings, store=store, exports=Exports(store, exports_dir),  # type: ignore[arg-type]
+        named_queries=named_queries(settings.queries_dir),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await store.start()  # type: ignore[attr-defined]
+        await state.refresh_graphs()
+        yield
+        await store.close()
+
+    app = FastAPI(
+        title="lexgraph",
+        version=__version__,
+        description="A knowledge graph of treaties, laws and institutions: SPARQL 1.1 query endpoint, downloads.",
+        lifespan=lifespan,
+    )
+    app.state.lexgraph = state
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["X-Result-Count", "X-Result-Capped", "X-Result-Limit"],
+        max_age=3600,
+    )
+    app.include_router(routes_sparql.router)
+    app.include_router(routes_data.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
+    """The store the settings ask for, and a folder for downloads."""
+    if settings.store == "remote":
+        from ..store.remote import RemoteStore
+
+        assert settings.remote_query_url
+        return RemoteStore(settings.remote_query_url, settings.remote_store_url), Path(tempfile.mkdtemp(prefix="lexgraph-exports-"))
+    from ..store.embedded import EmbeddedStore, build_store, source_files
+
+    store_dir = settings.store_dir
+    if store_dir is None or not store_dir.exists():
+        store_dir = store_dir or Path(tempfile.mkdtemp(prefix="lexgraph-store-")) / "store"
+        build_store(store_dir, source_files([settings.ontology_dir, settings.data_dir], settings.root))
+    return EmbeddedStore(store_dir, settings.executors), store_dir.parent / "exports"
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for uvicorn (``--factory``): settings from LEXGRAPH_* variables; an
+    embedded store built by ``lexgraph serve`` is reused through LEXGRAPH_STORE_DIR."""
+    settings = load_settings(os.environ)
+    store, exports_dir = store_from_settings(settings)
+    return create_app(settings, store, exports_dir)

@@ -1,0 +1,97 @@
+"""Map lexgraph's exceptions to HTTP in one table, with one JSON error shape.
+
+Every error body is ``{"error": <stable code>, "message": <for people>}`` plus fields that
+help (``line``/``column`` of a query error, ``limit_s`` of a timeout); never a stack trace,
+a path or an internal address.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import (
+    LexgraphError,
+    PayloadTooLarge,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+    StoreUnavailable,
+    UnsupportedMediaType,
+    UserError,
+)
+from ..media import NotAcceptable
+from ..sparql_guard import QueryRefused
+
+log = logging.getLogger("lexgraph.api")
+
+STATUS: tuple[tuple[type[LexgraphError], int], ...] = (
+    (QueryTimeout, 503),
+    (ServerBusy, 503),
+    (StoreUnavailable, 503),
+    (NotAcceptable, 406),
+    (UnsupportedMediaType, 415),
+    (PayloadTooLarge, 413),
+    (UserError, 400),
+    (LexgraphError, 500),
+)
+"""First match wins, so subclasses come before their parents."""
+
+VARY_ACCEPT = {"Vary": "Accept"}
+
+
+def status_of(exc: LexgraphError) -> int:
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def error_body(exc: LexgraphError) -> dict[str, object]:
+    body: dict[str, object] = {"error": exc.code, "message": str(exc)}
+    if isinstance(exc, (QuerySyntaxError, QueryRefused)) and exc.line is not None:
+        body["line"], body["column"] = exc.line, exc.column
+    if isinstance(exc, (QueryTimeout, ServerBusy)):
+        body["limit_s"] = exc.limit_s
+    return body
+
+
+def error_response(exc: LexgraphError) -> JSONResponse:
+    status = status_of(exc)
+    headers = dict(VARY_ACCEPT)
+    if status == 503:
+        headers["Retry-After"] = "1"
+    if status >= 500 and not isinstance(exc, (QueryTimeout, ServerBusy)):
+        log.error("%s: %s", type(exc).__name__, exc)
+    return JSONResponse(error_body(exc), status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers; called once by the app factory."""
+
+    @app.exception_handler(LexgraphError)
+    async def _lexgraph(_request: Request, exc: LexgraphError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return JSONResponse(
+            {"error": codes.get(exc.status_code, "http_error"), "message": str(exc.detail)},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"error": "invalid_parameters", "message": problems}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse({"error": "internal_error", "message": "internal server error"}, status_code=500)

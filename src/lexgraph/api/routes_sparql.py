@@ -1,0 +1,91 @@
+"""``/sparql``: the SPARQL 1.1 Protocol for queries, the service description, the editor page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..errors import LexgraphError, PayloadTooLarge
+from ..media import negotiate, prefers_html
+from ..results import write_graph
+from ..sparql import prepare
+from .errors import VARY_ACCEPT, error_response
+from .pages import editor_page
+from .protocol import read_get, read_post
+from .state import ServiceState, get_state
+
+router = APIRouter()
+
+_DOC = """SPARQL 1.1 Protocol query endpoint (read-only).
+
+* **GET** with `query` (and optional `default-graph-uri`, `named-graph-uri`, `timeout` in
+  seconds, `format` = json | xml | csv | tsv | turtle | ntriples | jsonld | rdfxml | trig | nquads).
+* **POST** `application/x-www-form-urlencoded` with the same parameters, or
+  `application/sparql-query` with the query as the body.
+* Without a query: the editor page for browsers, else the SPARQL Service Description (with VoID).
+
+Answers: SELECT/ASK as SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle
+(default), N-Triples, JSON-LD, RDF/XML, TriG, N-Quads. A capped answer carries
+`X-Result-Capped: true`. Errors are JSON: 400 (bad or refused query, with line and column),
+406, 413, 415, 503 (time limit, with `limit_s`).
+"""
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body is {declared} bytes; the limit is {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the request body passes the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _answer(request: Request, state: ServiceState) -> Response:
+    settings = state.settings
+    params = list(request.query_params.multi_items())
+    if request.method == "POST":
+        body = await _read_body(request, settings.max_body_bytes)
+        call = read_post(params, request.headers.get("content-type"), body)
+    else:
+        if len(request.url.query) > settings.max_body_bytes:
+            raise PayloadTooLarge(f"the query string passes the limit of {settings.max_body_bytes} bytes")
+        call = read_get(params)
+        if call.query is None:
+            return await _no_query(request, state)
+    query = prepare(call, request.headers.get("accept"), settings, state.graphs)
+    result = await state.store.query(query)
+    headers = {**VARY_ACCEPT, "X-Result-Count": str(result.count), "X-Result-Capped": str(result.capped).lower()}
+    if result.capped:
+        headers["X-Result-Limit"] = str(query.max_results)
+    return Response(result.body, media_type=result.content_type, headers=headers)
+
+
+async def _no_query(request: Request, state: ServiceState) -> Response:
+    accept = request.headers.get("accept")
+    if prefers_html(accept):
+        return HTMLResponse(editor_page(state.named_queries, str(request.url_for("sparql"))), headers=VARY_ACCEPT)
+    fmt = negotiate("graph", accept, request.query_params.get("format"))
+    triples = await state.description(str(request.url_for("sparql")))
+    return Response(write_graph(triples, fmt), media_type=fmt.content_type, headers=VARY_ACCEPT)
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], name="sparql", summary="SPARQL query endpoint", description=_DOC)
+async def sparql(request: Request, state: ServiceState = Depends(get_state)) -> Response:
+    try:
+        return await _answer(request, state)
+    except LexgraphError as exc:
+        return error_response(exc)
+
+
+@router.get("/", include_in_schema=False)
+async def home(request: Request, state: ServiceState = Depends(get_state)) -> Response:
+    """Browsers get the editor; programs get the service description, as at /sparql."""
+    try:
+        return await _no_query(request, state)
+    except LexgraphError as exc:
+        return error_response(exc)

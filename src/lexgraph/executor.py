@@ -1,0 +1,152 @@
+"""A pool of query executor processes that can be stopped for real.
+
+pyoxigraph cannot cancel a running query, and a thread cannot be killed; so each query runs
+in a separate process that opens the on-disk store read-only. A query past its time limit
+has its process killed (its CPU is freed at once) and a fresh process takes its place,
+while the other executors go on answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing as mp
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .errors import QueryTimeout, ServerBusy, StoreUnavailable, UserError
+from .store.base import QueryRequest
+from .results import Answer
+
+_CONTEXT = mp.get_context("spawn")
+
+
+def _executor_main(store_dir: str, conn: Connection) -> None:
+    """Child process: open the store read-only, then answer requests one at a time."""
+    import pyoxigraph as ox
+
+    from .store.oxigraph_run import run_on_store
+
+    store = ox.Store.read_only(store_dir)
+    conn.send(("ready", None))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", run_on_store(store, request)))
+        except UserError as exc:
+            conn.send(("user_error", exc))
+        except Exception as exc:  # reported to the parent, which answers 500-class
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Executor:
+    def __init__(self, store_dir: str) -> None:
+        self.conn, child_conn = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_executor_main, args=(store_dir, child_conn), daemon=True)
+        self.process.start()
+        child_conn.close()
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+async def _readable(conn: Connection, timeout: float | None) -> bool:
+    """Wait until ``conn`` has data (or its peer closed), up to ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    try:
+        await asyncio.wait_for(ready, timeout)
+        return True
+    except asyncio.TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
+class ExecutorPool:
+    """``size`` executor processes over one on-disk store, used from one asyncio loop."""
+
+    def __init__(self, store_dir: str, size: int, startup_timeout_s: float = 60.0) -> None:
+        self.store_dir = store_dir
+        self.size = size
+        self.startup_timeout_s = startup_timeout_s
+        self._idle: asyncio.Queue[_Executor] = asyncio.Queue()
+        self._all: set[_Executor] = set()
+        self._spawning: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Start every executor and wait until each has opened the store."""
+        await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+
+    async def _spawn(self) -> None:
+        executor = _Executor(self.store_dir)
+        self._all.add(executor)
+        if not await _readable(executor.conn, self.startup_timeout_s):
+            self._discard(executor)
+            raise StoreUnavailable("a query executor did not start in time")
+        try:
+            status, detail = executor.conn.recv()
+        except (EOFError, OSError):
+            self._discard(executor)
+            raise StoreUnavailable("a query executor failed to open the store") from None
+        if status != "ready":
+            self._discard(executor)
+            raise StoreUnavailable(f"a query executor failed to start: {detail}")
+        self._idle.put_nowait(executor)
+
+    def _discard(self, executor: _Executor) -> None:
+        executor.kill()
+        self._all.discard(executor)
+
+    def _replace(self, executor: _Executor) -> None:
+        """Kill ``executor`` now and start its successor in the background."""
+        self._discard(executor)
+        task = asyncio.get_running_loop().create_task(self._spawn())
+        self._spawning.add(task)
+        task.add_done_callback(self._spawning.discard)
+
+    async def run(self, request: QueryRequest) -> Answer:
+        """Run ``request`` on a free executor within ``request.timeout_s`` (waiting included)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + request.timeout_s
+        try:
+            executor = await asyncio.wait_for(self._idle.get(), request.timeout_s)
+        except asyncio.TimeoutError:
+            raise ServerBusy(request.timeout_s) from None
+        try:
+            executor.conn.send(request)
+            finished = await _readable(executor.conn, max(0.0, deadline - loop.time()))
+        except (OSError, ValueError):
+            finished = False
+        if not finished:
+            self._replace(executor)
+            raise QueryTimeout(request.timeout_s)
+        try:
+            status, payload = executor.conn.recv()
+        except (EOFError, OSError):
+            self._replace(executor)
+            raise StoreUnavailable("the query executor stopped while answering") from None
+        self._idle.put_nowait(executor)
+        return _unwrap(status, payload)
+
+    async def close(self) -> None:
+        for task in list(self._spawning):
+            task.cancel()
+        for executor in list(self._all):
+            self._discard(executor)
+
+
+def _unwrap(status: str, payload: Any) -> Answer:
+    if status == "ok":
+        return payload
+    if status == "user_error":
+        raise payload
+    raise StoreUnavailable(f"the query failed inside the store: {payload}")

@@ -1,0 +1,147 @@
+"""Media types of SPARQL results and RDF, and content negotiation over them.
+
+Tables, not branches: each format is a row naming its media type, the aliases a client may
+send in ``Accept`` or ``format=``, and whether it serves solutions (SELECT, ASK) or graphs
+(CONSTRUCT, DESCRIBE, downloads). :func:`negotiate` is a pure function of the query form,
+the ``format`` parameter and the ``Accept`` header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import UserError
+
+
+class NotAcceptable(UserError):
+    """No format we can produce matches what the client accepts."""
+
+    code = "not_acceptable"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation we can produce."""
+
+    name: str
+    media_type: str
+    kind: str
+    """``solutions`` for SELECT/ASK results, ``graph`` for RDF."""
+    extension: str
+    aliases: tuple[str, ...] = ()
+    """Other media types or ``format=`` values that mean this format."""
+    datasets: bool = False
+    """Whether the format can carry named graphs (TriG, N-Quads)."""
+
+    @property
+    def content_type(self) -> str:
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(("+json", "+xml", "json", "xml", "triples", "quads", "trig"))
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+
+SOLUTION_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", "solutions", "srj", ("application/json", "json")),
+    Format("xml", "application/sparql-results+xml", "solutions", "srx", ("application/xml", "text/xml", "xml")),
+    Format("csv", "text/csv", "solutions", "csv", ("csv",)),
+    Format("tsv", "text/tab-separated-values", "solutions", "tsv", ("tsv",)),
+)
+
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", "graph", "ttl", ("application/x-turtle", "turtle", "ttl")),
+    Format("ntriples", "application/n-triples", "graph", "nt", ("text/plain", "ntriples", "nt", "n-triples")),
+    Format("jsonld", "application/ld+json", "graph", "jsonld", ("application/json", "jsonld", "json-ld", "json")),
+    Format("rdfxml", "application/rdf+xml", "graph", "rdf", ("application/xml", "text/xml", "rdfxml", "rdf", "xml")),
+    Format("trig", "application/trig", "graph", "trig", ("trig",), datasets=True),
+    Format("nquads", "application/n-quads", "graph", "nq", ("nquads", "nq", "n-quads"), datasets=True),
+)
+
+HTML = "text/html"
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+    order: int
+
+    def matches(self, media_type: str) -> bool:
+        main, _, sub = media_type.partition("/")
+        return (self.type in ("*", main)) and (self.subtype in ("*", sub))
+
+    @property
+    def specificity(self) -> int:
+        return (self.type != "*") + (self.subtype != "*")
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """Parse an Accept header into media ranges; malformed parts are skipped, as browsers do."""
+    ranges: list[MediaRange] = []
+    for order, part in enumerate((header or "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if "/" not in media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        main, _, sub = media.partition("/")
+        ranges.append(MediaRange(main, sub, q, order))
+    return ranges
+
+
+def _quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int, int]:
+    """The q a client gives a media type: that of the most specific range that matches."""
+    best: tuple[int, float, int] | None = None
+    for r in ranges:
+        if r.matches(media_type):
+            key = (r.specificity, r.q, -r.order)
+            if best is None or key > best:
+                best = key
+    if best is None:
+        return (0.0, 0, 0)
+    return (best[1], best[0], best[2])
+
+
+def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> Format:
+    """Pick the format for ``kind`` (``solutions`` or ``graph``).
+
+    ``format=`` wins when given (as on Wikidata's service); otherwise the Accept header
+    decides, and an absent or ``*/*`` header gets the first format of the kind (SPARQL JSON
+    for solutions, Turtle for graphs). Raises :class:`NotAcceptable` when nothing fits.
+    """
+    table = SOLUTION_FORMATS if kind == "solutions" else GRAPH_FORMATS
+    if format_param:
+        wanted = format_param.strip().lower()
+        for fmt in table:
+            if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
+                return fmt
+        names = ", ".join(f.name for f in table)
+        raise NotAcceptable(f"format={format_param!r} cannot be produced for this query; use one of {names}")
+    ranges = parse_accept(accept)
+    if not ranges:
+        return table[0]
+    scored = []
+    for position, fmt in enumerate(table):
+        q, specificity, order = max(_quality(ranges, t) for t in (fmt.media_type, *[a for a in fmt.aliases if "/" in a]))
+        if q > 0:
+            scored.append((q, specificity, order, -position, fmt))
+    if not scored:
+        offered = ", ".join(f.media_type for f in table)
+        raise NotAcceptable(f"none of the accepted media types can be produced for this query; offered: {offered}")
+    return max(scored, key=lambda item: item[:4])[-1]
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when a client (a browser) asks for HTML ahead of any RDF or results format."""
+    ranges = parse_accept(accept)
+    html_q = _quality(ranges, HTML)
+    if html_q[0] == 0 or html_q[1] < 2:
+        return False
+    others = [_quality(ranges, f.media_type) for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)]
+    return all(html_q >= other or other[1] < 2 for other in others)

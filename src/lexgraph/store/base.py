@@ -1,0 +1,45 @@
+"""What every store offers the service: run one bounded query, list its graphs, close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..media import Format
+from ..results import Answer
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A checked query, ready to run: the text, the format to answer in and the bounds."""
+
+    query: str
+    format: Format
+    timeout_s: float
+    max_results: int
+    default_graphs: tuple[str, ...] = field(default=())
+    """Graphs that form the default graph; empty means the union of all graphs."""
+    named_graphs: tuple[str, ...] = field(default=())
+    """Graphs visible to GRAPH; empty means all."""
+
+
+class GraphStore(Protocol):
+    """A SPARQL store behind lexgraph: embedded pyoxigraph or a remote SPARQL 1.1 server."""
+
+    kind: str
+
+    async def query(self, request: QueryRequest) -> Answer:
+        """Run one query within its time limit; raise QueryTimeout, QuerySyntaxError, StoreUnavailable."""
+        ...
+
+    async def graph_names(self) -> list[str]:
+        """IRIs of the named graphs the store holds."""
+        ...
+
+    async def export(self, fmt: Format) -> bytes:
+        """The whole store serialised in ``fmt`` (a graph or dataset format)."""
+        ...
+
+    async def close(self) -> None:
+        """Release processes and connections."""
+        ...

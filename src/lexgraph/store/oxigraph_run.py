@@ -1,0 +1,42 @@
+"""Run one query on a pyoxigraph store and serialise the answer (no HTTP, no processes).
+
+The embedded store's executor processes call this; so do the CLI and the tests.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..errors import QuerySyntaxError
+from ..results import Answer, answer
+from .base import QueryRequest
+
+
+def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
+    """Evaluate ``request`` on ``store``; the default graph is the union of all graphs
+    unless the request names its default graphs."""
+    kwargs: dict[str, object] = {}
+    if request.default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if request.named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    try:
+        result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
+        return answer(result, request.format, request.max_results)
+    except SyntaxError as exc:
+        raise syntax_error(str(exc)) from None
+
+
+def syntax_error(message: str) -> QuerySyntaxError:
+    """Turn the store's ``error at L:C: …`` message into an error that carries line and column."""
+    line = column = None
+    prefix = "error at "
+    if message.startswith(prefix):
+        position, _, rest = message[len(prefix):].partition(":")
+        col, _, detail = rest.partition(":")
+        if position.isdigit() and col.strip().isdigit():
+            line, column = int(position), int(col)
+            message = f"syntax error at line {line}, column {column}:{detail}"
+    return QuerySyntaxError(message, line=line, column=column)

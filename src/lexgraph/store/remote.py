@@ -1,0 +1,111 @@
+"""The remote store: an existing SPARQL 1.1 server reached through the standard protocols.
+
+Queries go to its query endpoint (SPARQL 1.1 Protocol); loading and whole-dataset export
+use its Graph Store Protocol endpoint. Answers come back as SPARQL JSON or N-Triples and pass
+through the same capping and serialisation as the embedded store's, so clients see one
+behaviour. The remote server must serve the union of its named graphs as the default graph
+(for Oxigraph: ``oxigraph serve --union-default-graph``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import httpx
+import pyoxigraph as ox
+
+from ..errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
+from ..media import Format
+from ..results import Answer, answer, write_graph
+from .base import QueryRequest
+from .embedded import SourceFile, graph_names_via_query
+from .oxigraph_run import syntax_error
+
+_GRAPH_KINDS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server as lexgraph's store."""
+
+    kind = "remote"
+
+    def __init__(self, query_url: str, store_url: str | None = None) -> None:
+        self.query_url = query_url
+        self.store_url = store_url
+        self.client = httpx.AsyncClient(timeout=None, follow_redirects=False, trust_env=False)
+
+    async def start(self) -> None:
+        """Check that the server answers before the service says it is ready."""
+        try:
+            response = await self.client.get(self.query_url, params={"query": "ASK {}"},
+                                             headers={"Accept": "application/sparql-results+json"}, timeout=10)
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"the remote SPARQL server at {self.query_url} does not answer: {exc}") from None
+        if response.status_code != 200:
+            raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code} to a test query")
+
+    async def query(self, request: QueryRequest) -> Answer:
+        graph = request.format.name in _GRAPH_KINDS
+        accept = "application/n-triples" if graph else "application/sparql-results+json"
+        data: list[tuple[str, str]] = [("query", request.query)]
+        data += [("default-graph-uri", g) for g in request.default_graphs]
+        data += [("named-graph-uri", g) for g in request.named_graphs]
+        try:
+            response = await self.client.post(self.query_url, data=data, headers={"Accept": accept},
+                                              timeout=httpx.Timeout(request.timeout_s))
+        except httpx.TimeoutException:
+            raise QueryTimeout(request.timeout_s) from None
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"the remote SPARQL server failed: {exc}") from None
+        if response.status_code == 400:
+            message = response.text.strip()
+            error = syntax_error(message)
+            raise error if error.line is not None else QuerySyntaxError(f"the remote server refused the query: {message}")
+        if response.status_code != 200:
+            raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code}")
+        if graph:
+            triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+            return answer(triples, request.format, request.max_results)  # type: ignore[arg-type]
+        result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        return answer(result, request.format, request.max_results)
+
+    async def graph_names(self) -> list[str]:
+        return await graph_names_via_query(self)
+
+    async def export(self, fmt: Format) -> bytes:
+        """The whole dataset: N-Quads from the Graph Store Protocol endpoint, or the merged
+        graph through a CONSTRUCT query, re-serialised in ``fmt``."""
+        if fmt.datasets:
+            if not self.store_url:
+                raise StoreUnavailable("exports with named graphs need LEXGRAPH_REMOTE_STORE_URL")
+            response = await self.client.get(self.store_url, headers={"Accept": "application/n-quads"}, timeout=300)
+            if response.status_code != 200:
+                raise StoreUnavailable(f"the Graph Store endpoint answered {response.status_code}")
+            quads = ox.parse(response.content, format=ox.RdfFormat.N_QUADS)
+            return write_graph(quads, fmt)  # type: ignore[arg-type]
+        response = await self.client.post(self.query_url, data={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"},
+                                          headers={"Accept": "application/n-triples"}, timeout=300)
+        if response.status_code != 200:
+            raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code}")
+        return write_graph(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES), fmt)  # type: ignore[arg-type]
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 300.0) -> dict[str, int]:
+    """Load files into a remote store with the Graph Store Protocol: each file replaces its
+    named graph (HTTP PUT), so a repeated load leaves no duplicates. Returns bytes sent per graph."""
+    sent: dict[str, int] = {}
+    with httpx.Client(timeout=timeout_s, trust_env=False) as client:
+        for f in files:
+            body = Path(f.path).read_bytes()
+            response = client.put(store_url, params={"graph": f.graph}, content=body,
+                                  headers={"Content-Type": "text/turtle"})
+            if response.status_code not in (200, 201, 204):
+                raise StoreUnavailable(
+                    f"{store_url} refused {f.path} (graph <{f.graph}>): {response.status_code} {response.text[:200]}"
+                )
+            sent[f.graph] = len(body)
+    return sent
