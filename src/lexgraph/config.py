@@ -23,6 +23,7 @@ LEXGRAPH_QUERY_TIMEOUT_MAX_S  60 (no request may raise its limit above this)
 LEXGRAPH_MAX_RESULTS        10000 (rows or triples in one answer; more is capped)
 LEXGRAPH_MAX_BODY_BYTES     1048576 (larger request bodies get 413)
 LEXGRAPH_MAX_QUERY_DEPTH    64 (deeper nesting of { ( [ gets 400)
+LEXGRAPH_CACHE_BYTES       67108864 (answers cached per worker; 0 turns the cache off)
 LEXGRAPH_STORE              embedded (or remote)
 LEXGRAPH_STORE_DIR          a new temporary folder (embedded store location)
 LEXGRAPH_REMOTE_QUERY_URL   (remote mode) the SPARQL 1.1 query endpoint
@@ -68,6 +69,7 @@ class Settings:
     max_results: int = 10_000
     max_body_bytes: int = 1_048_576
     max_query_depth: int = 64
+    cache_bytes: int = 64 * 1024 * 1024
     store: str = "embedded"
     store_dir: Path | None = None
     remote_query_url: str | None = None
@@ -139,6 +141,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_results=int(_number(env, "LEXGRAPH_MAX_RESULTS", 10_000, int, 1)),
         max_body_bytes=int(_number(env, "LEXGRAPH_MAX_BODY_BYTES", 1_048_576, int, 1)),
         max_query_depth=int(_number(env, "LEXGRAPH_MAX_QUERY_DEPTH", 64, int, 1)),
+        cache_bytes=int(_number(env, "LEXGRAPH_CACHE_BYTES", 64 * 1024 * 1024, int, 0)),
         store=store,
         store_dir=Path(store_dir) if store_dir else None,
         remote_query_url=remote_query_url,

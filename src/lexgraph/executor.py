@@ -18,7 +18,10 @@ from .errors import QueryTimeout, ServerBusy, StoreUnavailable, UserError
 from .store.base import QueryRequest
 from .results import Answer
 
-_CONTEXT = mp.get_context("spawn")
+# A fork server forks executors from a clean process that has already imported pyoxigraph:
+# a replacement starts in milliseconds, and holds none of the web server's sockets.
+_CONTEXT = mp.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["pyoxigraph", "lexgraph.store.oxigraph_run"])
 
 
 def _executor_main(store_dir: str, conn: Connection) -> None:

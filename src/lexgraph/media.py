@@ -128,9 +128,12 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
         return table[0]
     scored = []
     for position, fmt in enumerate(table):
-        q, specificity, order = max(_quality(ranges, t) for t in (fmt.media_type, *[a for a in fmt.aliases if "/" in a]))
+        # A match on the format's own media type beats a match on one of its aliases.
+        candidates = [(*_quality(ranges, fmt.media_type)[:2], 1)]
+        candidates += [(*_quality(ranges, alias)[:2], 0) for alias in fmt.aliases if "/" in alias]
+        q, specificity, canonical = max(candidates)
         if q > 0:
-            scored.append((q, specificity, order, -position, fmt))
+            scored.append((q, specificity, canonical, -position, fmt))
     if not scored:
         offered = ", ".join(f.media_type for f in table)
         raise NotAcceptable(f"none of the accepted media types can be produced for this query; offered: {offered}")

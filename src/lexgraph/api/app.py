@@ -17,15 +17,18 @@ from ..catalog import named_queries
 from ..config import Settings, load_settings
 from ..exports import Exports
 from ..store.base import GraphStore
+from ..cache import AnswerCache
 from . import routes_data, routes_sparql
+from .query_endpoint import LexgraphASGI, QueryEndpoint
 from .errors import install_error_handlers
 from .state import ServiceState
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> FastAPI:
-    """A FastAPI app serving ``store``; the store is started and closed with the app."""
+def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> LexgraphASGI:
+    """The service over ``store``: the query hot path in front of a FastAPI app; the store is
+    started and closed with the app (its lifespan)."""
     state = ServiceState(
         settings=settings, store=store, exports=Exports(store, exports_dir),  # type: ignore[arg-type]
         named_queries=named_queries(settings.queries_dir),
@@ -57,7 +60,7 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Fast
     app.include_router(routes_sparql.router)
     app.include_router(routes_data.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    return app
+    return LexgraphASGI(app, QueryEndpoint(state, AnswerCache(settings.cache_bytes)))
 
 
 def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
@@ -76,7 +79,7 @@ def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
     return EmbeddedStore(store_dir, settings.executors), store_dir.parent / "exports"
 
 
-def app_from_env() -> FastAPI:
+def app_from_env() -> LexgraphASGI:
     """Entry point for uvicorn (``--factory``): settings from LEXGRAPH_* variables; an
     embedded store built by ``lexgraph serve`` is reused through LEXGRAPH_STORE_DIR."""
     settings = load_settings(os.environ)

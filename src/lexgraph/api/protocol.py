@@ -70,7 +70,9 @@ def read_post(url_params: list[tuple[str, str]], content_type: str | None, body:
         text = _decode(body)
         try:
             form = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), encoding="utf-8", errors="strict")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"a form parameter is not valid UTF-8 once percent-decoded (byte {exc.start})") from None
+        except ValueError as exc:
             raise UsageError(f"the form body cannot be read: {exc}") from None
         if _single(url_params, "query") is not None:
             raise UsageError("more than one 'query' parameter: one in the URL and one in the form body")

@@ -5,13 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..errors import LexgraphError, PayloadTooLarge
+from ..errors import LexgraphError
 from ..media import negotiate, prefers_html
 from ..results import write_graph
-from ..sparql import prepare
 from .errors import VARY_ACCEPT, error_response
 from .pages import editor_page
-from .protocol import read_get, read_post
 from .state import ServiceState, get_state
 
 router = APIRouter()
@@ -31,40 +29,6 @@ Answers: SELECT/ASK as SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE 
 """
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the request body is {declared} bytes; the limit is {limit}")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the request body passes the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def _answer(request: Request, state: ServiceState) -> Response:
-    settings = state.settings
-    params = list(request.query_params.multi_items())
-    if request.method == "POST":
-        body = await _read_body(request, settings.max_body_bytes)
-        call = read_post(params, request.headers.get("content-type"), body)
-    else:
-        if len(request.url.query) > settings.max_body_bytes:
-            raise PayloadTooLarge(f"the query string passes the limit of {settings.max_body_bytes} bytes")
-        call = read_get(params)
-        if call.query is None:
-            return await _no_query(request, state)
-    query = prepare(call, request.headers.get("accept"), settings, state.graphs)
-    result = await state.store.query(query)
-    headers = {**VARY_ACCEPT, "X-Result-Count": str(result.count), "X-Result-Capped": str(result.capped).lower()}
-    if result.capped:
-        headers["X-Result-Limit"] = str(query.max_results)
-    return Response(result.body, media_type=result.content_type, headers=headers)
-
-
 async def _no_query(request: Request, state: ServiceState) -> Response:
     accept = request.headers.get("accept")
     if prefers_html(accept):
@@ -76,8 +40,10 @@ async def _no_query(request: Request, state: ServiceState) -> Response:
 
 @router.api_route("/sparql", methods=["GET", "POST"], name="sparql", summary="SPARQL query endpoint", description=_DOC)
 async def sparql(request: Request, state: ServiceState = Depends(get_state)) -> Response:
+    """Reached only without a query: requests with one are answered by the query endpoint
+    (:mod:`lexgraph.api.query_endpoint`) before FastAPI routing."""
     try:
-        return await _answer(request, state)
+        return await _no_query(request, state)
     except LexgraphError as exc:
         return error_response(exc)
 

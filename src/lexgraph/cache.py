@@ -1,0 +1,53 @@
+"""A bounded cache of answers, keyed by everything that decides an answer.
+
+The public endpoint is read-only, so an answer cannot go stale while the store is loaded;
+a store that changes must call :meth:`AnswerCache.clear`. Like the result caches of
+Wikidata's query service, it turns repeated questions into lookups.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from .results import Answer
+from .store.base import QueryRequest
+
+CacheKey = tuple[str, tuple[str, ...], tuple[str, ...], str, int]
+
+
+def cache_key(request: QueryRequest) -> CacheKey:
+    return (request.query, request.default_graphs, request.named_graphs, request.format.name, request.max_results)
+
+
+class AnswerCache:
+    """Least-recently-used answers, up to ``max_bytes`` of answer bodies (0 turns it off)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[CacheKey, Answer] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: CacheKey) -> Answer | None:
+        answer = self._entries.get(key)
+        if answer is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return answer
+
+    def put(self, key: CacheKey, answer: Answer) -> None:
+        size = len(answer.body)
+        if size > self.max_bytes // 4 or key in self._entries:
+            return
+        self._entries[key] = answer
+        self._bytes += size
+        while self._bytes > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= len(evicted.body)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
