@@ -10,6 +10,7 @@ behaviour. The remote server must serve the union of its named graphs as the def
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Sequence
 
 import httpx
@@ -52,8 +53,9 @@ class RemoteStore:
         data += [("default-graph-uri", g) for g in request.default_graphs]
         data += [("named-graph-uri", g) for g in request.named_graphs]
         try:
-            response = await self.client.post(self.query_url, data=data, headers={"Accept": accept},
-                                              timeout=httpx.Timeout(request.timeout_s))
+            response = await self.client.post(
+                self.query_url, content=urlencode(data).encode(), timeout=httpx.Timeout(request.timeout_s),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         except httpx.TimeoutException:
             raise QueryTimeout(request.timeout_s) from None
         except httpx.HTTPError as exc:
