@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing as mp
+import os
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -72,6 +73,9 @@ async def _readable(conn: Connection, timeout: float | None) -> bool:
         return False
     finally:
         loop.remove_reader(fd)
+        # uvloop makes a watched descriptor non-blocking; the Connection needs it blocking
+        # to read a large answer in one recv().
+        os.set_blocking(fd, True)
 
 
 class ExecutorPool:

@@ -9,6 +9,7 @@ behaviour. The remote server must serve the union of its named graphs as the def
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from urllib.parse import urlencode
 from typing import Sequence
@@ -53,10 +54,11 @@ class RemoteStore:
         data += [("default-graph-uri", g) for g in request.default_graphs]
         data += [("named-graph-uri", g) for g in request.named_graphs]
         try:
-            response = await self.client.post(
-                self.query_url, content=urlencode(data).encode(), timeout=httpx.Timeout(request.timeout_s),
-                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
-        except httpx.TimeoutException:
+            # The whole exchange, not each read, must fit in the limit.
+            response = await asyncio.wait_for(self.client.post(
+                self.query_url, content=urlencode(data).encode(),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}), request.timeout_s)
+        except (asyncio.TimeoutError, httpx.TimeoutException):
             raise QueryTimeout(request.timeout_s) from None
         except httpx.HTTPError as exc:
             raise StoreUnavailable(f"the remote SPARQL server failed: {exc}") from None
