@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 from ..catalog import NamedQuery
 from ..namespaces import PREFIXES, ID
 
 STATIC_PREFIX = "/static"
+YASGUI_DIR = Path(__file__).parent / "static" / "yasgui"
+"""Where scripts/build-frontend.sh puts the YASGUI bundle (generated, not in git)."""
+
+# Scripts, styles, fonts and images come from this server only. Queries (connect-src) may go
+# to another endpoint if the user types one into YASGUI's endpoint field; the page itself
+# asks no other server for anything.
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src *; object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
 def _json_for_script(value: object) -> str:
@@ -19,6 +28,11 @@ def _json_for_script(value: object) -> str:
 
 def editor_page(queries: list[NamedQuery], endpoint_url: str) -> str:
     """The editor's HTML; all script and style come from this server."""
+    if not (YASGUI_DIR / "yasgui.min.js").is_file():
+        missing = ('<p class="missing">The editor\'s YASGUI bundle has not been built on this server: '
+                   "run <code>bash scripts/build-frontend.sh</code>.</p>")
+    else:
+        missing = ""
     config = {
         "endpoint": endpoint_url,
         "prefixes": {name: str(ns) for name, ns in PREFIXES.items()} | {"id": str(ID)},
@@ -30,6 +44,8 @@ def editor_page(queries: list[NamedQuery], endpoint_url: str) -> str:
 <meta charset="utf-8">
 <title>lexgraph SPARQL query editor</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{html.escape(_CSP)}">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{STATIC_PREFIX}/yasgui/yasgui.min.css">
 <link rel="stylesheet" href="{STATIC_PREFIX}/editor.css">
 </head>
@@ -38,8 +54,10 @@ def editor_page(queries: list[NamedQuery], endpoint_url: str) -> str:
   <h1>lexgraph SPARQL endpoint</h1>
   <p>Read-only SPARQL 1.1 endpoint at <code>{html.escape(endpoint_url)}</code>.
      Each tab is a named question researchers ask; edit and run it, or open a new tab.
+     The share button gives a link that opens the query again.
      Queries are limited in time and size; see the service description (<code>Accept: text/turtle</code>).</p>
 </header>
+{missing}
 <noscript><p>The editor needs JavaScript. You can still query the endpoint with any SPARQL client,
 or with <code>GET {html.escape(endpoint_url)}?query=…</code>.</p></noscript>
 <main id="yasgui"></main>
