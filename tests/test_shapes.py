@@ -3,7 +3,8 @@
 Every folder ``tests/fixtures/shapes/<ShapeLocalName>/`` holds ``valid.ttl`` and one or more
 ``invalid*.ttl``. Each fixture is validated together with ``_support.ttl`` (the shared
 documents, bodies, treaties and acts it points to), exactly as ``lexgraph validate`` would
-check it: with the ontology and vocabularies, RDFS inference on, quality queries off.
+check it: with the ontology and vocabularies and validate()'s default entailment, quality
+queries off.
 
 A valid fixture must give no ERROR finding. An invalid fixture starts with header comments
 that say why it must fail::
@@ -23,8 +24,8 @@ also in ``valid.ttl``. The value shapes (``lgsh:PreciseDate``, ``lgsh:Amount``, 
 have no targets and surface through the property shape that uses them with ``sh:node``; their
 fixtures name that shape and path, and a test checks the property shape really uses them.
 
-Each validate() call costs most of a second, nearly all of it RDFS inference over the ontology,
-so the runs are done once per session in a small pool of forked worker processes (each parses
+Each validate() call costs a noticeable fraction of a second (ontology, entailment, SHACL), so
+the runs are done once per session in a small pool of forked worker processes (each parses
 the ontology and shapes once), fixtures with identical Turtle are validated once, and the valid
 fixtures are validated together in one run: a test proves they are independent (no node
 described twice, no pointer to another fixture's node), and each valid fixture's test checks
@@ -397,16 +398,7 @@ def _has_message_and_severity(node) -> list[str]:
     return lacks
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [
-        pytest.param(
-            s,
-            id=_local(s),
-        )
-        for s in NODE_SHAPES
-    ],
-)
+@pytest.mark.parametrize("shape", [pytest.param(s, id=_local(s)) for s in NODE_SHAPES])
 def test_every_constraint_has_message_and_severity(shape: str) -> None:
     """Each property shape, and each node-level sh:or / sh:sparql constraint, carries an
     sh:message and an sh:severity where SHACL reads them: severity on the shape, the message on

@@ -6,12 +6,11 @@ remote store): triples, classes, properties, and per-graph triple counts.
 
 from __future__ import annotations
 
-import json
-
 import pyoxigraph as ox
 
-from .media import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
-from .store.base import GraphStore, QueryRequest
+from .media import GRAPH_FORMATS, SOLUTION_FORMATS
+from .store.base import GraphStore
+from .store.select import select
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -39,12 +38,6 @@ _STATS = {
 }
 
 
-async def _rows(store: GraphStore, query: str) -> list[dict[str, str]]:
-    request = QueryRequest(query, negotiate("solutions", None, "json"), timeout_s=120.0, max_results=10_000_000)
-    body = json.loads((await store.query(request)).body)
-    return [{k: v["value"] for k, v in b.items()} for b in body["results"]["bindings"]]
-
-
 def _lit(value: int | str) -> ox.Literal:
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
@@ -53,7 +46,7 @@ def _lit(value: int | str) -> ox.Literal:
 
 async def describe_service(store: GraphStore, endpoint_url: str) -> list[ox.Triple]:
     """The service description of ``endpoint_url`` as triples."""
-    stats = {name: await _rows(store, q) for name, q in _STATS.items()}
+    stats = {name: await select(store, q) for name, q in _STATS.items()}
     service = ox.NamedNode(endpoint_url)
     dataset = ox.BlankNode("dataset")
     default_graph = ox.BlankNode("defaultGraph")

@@ -4,7 +4,6 @@ pool of executor processes (see :mod:`lexgraph.executor`)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -14,10 +13,11 @@ import pyoxigraph as ox
 from ..errors import RdfSyntaxError, SyntaxErrorLocation
 from ..executor import ExecutorPool
 from ..load import rdf_files
-from ..media import Format, negotiate
+from ..media import Format
 from ..namespaces import BASE_IRI
 from ..results import Answer, write_graph
 from .base import QueryRequest
+from .select import graph_names
 
 GRAPH_BASE = BASE_IRI + "graph/"
 
@@ -94,7 +94,7 @@ class EmbeddedStore:
         return await self.pool.run(request)
 
     async def graph_names(self) -> list[str]:
-        return await graph_names_via_query(self)
+        return await graph_names(self)
 
     async def export(self, fmt: Format) -> bytes:
         """The whole store in ``fmt``: the dataset with its graphs for TriG and N-Quads,
@@ -111,15 +111,3 @@ def _export(store_dir: str, fmt: Format) -> bytes:
         return store.dump(format=ox.RdfFormat.N_QUADS if fmt.name == "nquads" else ox.RdfFormat.TRIG) or b""
     triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
     return write_graph(triples, fmt)  # type: ignore[arg-type]
-
-
-async def graph_names_via_query(store: "EmbeddedStore | object") -> list[str]:
-    """The named graphs of any store, asked with plain SPARQL."""
-    request = QueryRequest(
-        query="SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g",
-        format=negotiate("solutions", None, "json"),
-        timeout_s=30.0,
-        max_results=1_000_000,
-    )
-    result = await store.query(request)  # type: ignore[attr-defined]
-    return [b["g"]["value"] for b in json.loads(result.body)["results"]["bindings"]]

@@ -21,8 +21,9 @@ from ..errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
 from ..media import Format
 from ..results import Answer, answer, write_graph
 from .base import QueryRequest
-from .embedded import SourceFile, graph_names_via_query
+from .embedded import SourceFile
 from .oxigraph_run import syntax_error
+from .select import graph_names
 
 _GRAPH_KINDS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 
@@ -75,7 +76,7 @@ class RemoteStore:
         return answer(result, request.format, request.max_results)
 
     async def graph_names(self) -> list[str]:
-        return await graph_names_via_query(self)
+        return await graph_names(self)
 
     async def export(self, fmt: Format) -> bytes:
         """The whole dataset: N-Quads from the Graph Store Protocol endpoint, or the merged
