@@ -9,6 +9,7 @@ the ``format`` parameter and the ``Accept`` header.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import UserError
 
@@ -108,12 +109,14 @@ def _quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int, int
     return (best[1], best[0], best[2])
 
 
+@lru_cache(maxsize=1024)
 def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> Format:
     """Pick the format for ``kind`` (``solutions`` or ``graph``).
 
     ``format=`` wins when given (as on Wikidata's service); otherwise the Accept header
     decides, and an absent or ``*/*`` header gets the first format of the kind (SPARQL JSON
     for solutions, Turtle for graphs). Raises :class:`NotAcceptable` when nothing fits.
+    Cached: clients send few distinct Accept headers, and this runs on every request.
     """
     table = SOLUTION_FORMATS if kind == "solutions" else GRAPH_FORMATS
     if format_param:

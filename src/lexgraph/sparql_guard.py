@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from .errors import UserError
 
@@ -115,11 +116,13 @@ class QueryShape:
     depth: int
 
 
+@lru_cache(maxsize=4096)
 def inspect_query(query: str, *, max_depth: int) -> QueryShape:
     """Check a query and return its form; raise :class:`QueryRefused` for what we never run.
 
     Syntax errors are left to the store's parser, which reports line and column; the guard
-    only needs the tokens to be recognisable.
+    only needs the tokens to be recognisable. Cached by text, so a repeated query is
+    tokenised once.
     """
     toks = tokens(query)
     form: QueryForm | None = None
