@@ -17,13 +17,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 
 from .config import load_settings
 from .errors import ConfigError, LexgraphError, UsageError, UserError
-from .findings import Level
-from .load import load_graph
-from .oxistore import store_of
-from .reports import render, stats_json, stats_text
-from .stats import graph_stats
 from .store.embedded import build_store, source_files
-from .validate import validate as run_validation
+
+# Validation and statistics import rdflib and pyshacl; the commands that need them import
+# them when they run, so that `lexgraph serve` starts without them.
 
 app = typer.Typer(
     help="lexgraph: a knowledge graph of treaties, laws and institutions, and the tools to check and query it.",
@@ -83,6 +80,10 @@ def validate(
 
     Exit codes: 0 conforms, 1 findings at or above --fail-on, 2 usage or syntax error.
     """
+    from .findings import Level
+    from .reports import render
+    from .validate import validate as run_validation
+
     with user_errors():
         settings = load_settings()
         with err.status("validating…", spinner="dots") if err.is_terminal else _nothing():
@@ -103,6 +104,11 @@ def stats(
 ) -> None:
     """Report the graph's size: triples, entities by class, facts by source, disagreements,
     and facts without a quote (which must be zero)."""
+    from .load import load_graph
+    from .oxistore import store_of
+    from .reports import stats_json, stats_text
+    from .stats import graph_stats
+
     with user_errors():
         if fmt is OutputFormat.junit:
             raise UsageError("stats has no JUnit format; use text or json")
@@ -122,6 +128,9 @@ def serve(
 ) -> None:
     """Serve the graph over SPARQL 1.1 (and the query editor) from an embedded store, or from
     the remote SPARQL server that LEXGRAPH_STORE=remote names."""
+    from .executor import start_fork_server
+
+    start_fork_server()
     import uvicorn
 
     overrides = {"LEXGRAPH_HOST": host, "LEXGRAPH_PORT": port, "LEXGRAPH_WORKERS": workers}

@@ -25,6 +25,14 @@ _CONTEXT = mp.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pyoxigraph", "lexgraph.store.oxigraph_run"])
 
 
+def start_fork_server() -> None:
+    """Start the fork server now (it imports pyoxigraph in its own process), so that it is
+    ready by the time the web app, which imports much else first, asks for executors."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 def _executor_main(store_dir: str, conn: Connection) -> None:
     """Child process: open the store read-only, then answer requests one at a time."""
     import pyoxigraph as ox

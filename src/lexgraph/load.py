@@ -8,24 +8,9 @@ from typing import Iterable
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputNotFound, RdfSyntaxError, SyntaxErrorLocation
+from .errors import RdfSyntaxError, SyntaxErrorLocation
+from .files import rdf_files
 from .namespaces import PREFIXES
-
-RDF_SUFFIXES = (".ttl",)
-
-
-def rdf_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to the Turtle files under them, sorted; refuse paths that do not exist."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file()))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputNotFound(f"{path}: no such file or directory")
-    return files
-
 
 def new_graph() -> Graph:
     """An empty graph with our prefixes bound, so serialisations read well."""

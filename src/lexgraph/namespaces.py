@@ -1,52 +1,21 @@
-"""IRIs of our own terms and of the vocabularies we reuse.
-
-The base IRI lives here and nowhere else in the code; data files spell it in their
-``@base`` line, and a test checks that they agree with :data:`ID`.
-"""
+"""rdflib namespaces of our terms and of the vocabularies we reuse, built from
+:mod:`lexgraph.prefixes` (where the base IRI is configured). A test checks that data files
+use the same ``@base``."""
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, QB, RDF, RDFS, SH, SKOS, TIME, XSD, FOAF
 
-BASE_IRI = "https://w3id.org/lexgraph/"
+from .prefixes import BASE_IRI, ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS
 
-LG = Namespace(BASE_IRI + "def/")
-"""Our ontology's terms."""
-LGV = Namespace(BASE_IRI + "vocab/")
-"""Our controlled vocabularies (SKOS concepts and schemes)."""
-ID = Namespace(BASE_IRI + "id/")
-"""The data: sources, treaties, acts, bodies, claims."""
-LGSH = Namespace(BASE_IRI + "shapes/")
-"""Our SHACL shapes."""
-ONTOLOGY_IRI = BASE_IRI + "def"
+__all__ = ["BASE_IRI", "ONTOLOGY_IRI", "PREFIXES", "LG", "LGV", "LGSH", "ID", "ELI", "ORG", "SCHEMA", "sparql_prologue"]
 
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("https://schema.org/")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-
-PREFIXES: dict[str, Namespace] = {
-    "lg": LG,
-    "lgv": LGV,
-    "lgsh": LGSH,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "skos": SKOS,
-    "dct": DCTERMS,
-    "prov": PROV,
-    "org": ORG,
-    "eli": ELI,
-    "qb": QB,
-    "time": TIME,
-    "schema": SCHEMA,
-    "foaf": FOAF,
-    "sh": SH,
-    "sd": SD,
-    "void": VOID,
-}
-"""Prefixes bound in every graph we build and declared in every query we run."""
+PREFIXES: dict[str, Namespace] = {name: Namespace(iri) for name, iri in PREFIX_IRIS.items()}
+LG = PREFIXES["lg"]
+LGV = PREFIXES["lgv"]
+LGSH = PREFIXES["lgsh"]
+ID = Namespace(ID_IRI)
+ELI = PREFIXES["eli"]
+ORG = PREFIXES["org"]
+SCHEMA = PREFIXES["schema"]
 
 
 def sparql_prologue() -> str:

@@ -12,7 +12,7 @@ from typing import Iterator
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .namespaces import BASE_IRI
+from .prefixes import BASE_IRI
 
 ONTOLOGY_GRAPH = BASE_IRI + "graph/ontology"
 DATA_GRAPH = BASE_IRI + "graph/data"

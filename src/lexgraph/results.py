@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .media import Format
-from .namespaces import PREFIXES
+from .prefixes import PREFIX_IRIS
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -154,7 +154,7 @@ def write_boolean(value: bool, fmt: Format) -> bytes:
 def write_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: Format) -> bytes:
     """Triples (or quads, for TriG and N-Quads) in ``fmt``, with our prefixes where the format has them."""
     rdf_format = _RDF_FORMATS[fmt.name]
-    prefixes = {name: str(ns) for name, ns in PREFIXES.items()} if fmt.name in ("turtle", "trig", "rdfxml") else None
+    prefixes = PREFIX_IRIS if fmt.name in ("turtle", "trig", "rdfxml") else None
     return ox.serialize(items, format=rdf_format, prefixes=prefixes) or b""
 
 

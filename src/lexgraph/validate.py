@@ -17,8 +17,9 @@ from rdflib.term import Node
 
 from .config import Settings
 from .entailment import entail_hierarchies
+from .files import rdf_files
 from .findings import Finding, Level, Report
-from .load import load_graph, rdf_files
+from .load import load_graph
 from .oxistore import store_of
 from .quality import read_checks, run_check
 

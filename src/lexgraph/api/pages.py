@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ..catalog import NamedQuery
-from ..namespaces import PREFIXES, ID
+from ..prefixes import ID_IRI, PREFIX_IRIS
 
 STATIC_PREFIX = "/static"
 YASGUI_DIR = Path(__file__).parent / "static" / "yasgui"
@@ -35,7 +35,7 @@ def editor_page(queries: list[NamedQuery], endpoint_url: str) -> str:
         missing = ""
     config = {
         "endpoint": endpoint_url,
-        "prefixes": {name: str(ns) for name, ns in PREFIXES.items()} | {"id": str(ID)},
+        "prefixes": PREFIX_IRIS | {"id": ID_IRI},
         "queries": [{"name": q.name, "title": q.title, "question": q.question, "query": q.text} for q in queries],
     }
     return f"""<!doctype html>

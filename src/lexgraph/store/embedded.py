@@ -12,9 +12,9 @@ import pyoxigraph as ox
 
 from ..errors import RdfSyntaxError, SyntaxErrorLocation
 from ..executor import ExecutorPool
-from ..load import rdf_files
+from ..files import rdf_files
 from ..media import Format
-from ..namespaces import BASE_IRI
+from ..prefixes import BASE_IRI
 from ..results import Answer, write_graph
 from .base import QueryRequest
 from .select import graph_names

@@ -1,0 +1,34 @@
+"""The base IRI and the prefixes we use, as plain strings.
+
+This is the one place they are configured. It imports nothing, so the query executors and
+the web workers can use it without loading rdflib; :mod:`lexgraph.namespaces` builds rdflib
+namespaces from it for the validation side.
+"""
+
+BASE_IRI = "https://w3id.org/lexgraph/"
+ONTOLOGY_IRI = BASE_IRI + "def"
+ID_IRI = BASE_IRI + "id/"
+"""The data: sources, treaties, acts, bodies, claims (data files use it as ``@base``)."""
+
+PREFIX_IRIS: dict[str, str] = {
+    "lg": BASE_IRI + "def/",
+    "lgv": BASE_IRI + "vocab/",
+    "lgsh": BASE_IRI + "shapes/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "time": "http://www.w3.org/2006/time#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+}
+"""Prefixes bound in every graph we build and declared in every query we run."""
