@@ -4,13 +4,14 @@ pool of executor processes (see :mod:`lexgraph.executor`)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 import pyoxigraph as ox
 
-from ..errors import RdfSyntaxError, SyntaxErrorLocation
+from ..errors import RdfSyntaxError, SyntaxErrorLocation, UsageError
 from ..executor import ExecutorPool
 from ..files import rdf_files
 from ..media import Format
@@ -46,34 +47,33 @@ def build_store(
 ) -> dict[str, int]:
     """Load ``files`` into a new on-disk store at ``store_dir``, one named graph each.
 
-    All or nothing: every file is parsed before the store is written, so a syntax error
-    (reported with file, line and column) leaves no half-built store behind.
-    Returns the number of triples per graph.
+    pyoxigraph's bulk loader parses and writes in Rust, so a million triples load in seconds
+    without a Python object per triple. All or nothing: on a syntax error (reported with file,
+    line and column) the half-built store is removed. Returns the number of triples per graph.
     """
-    parsed: list[tuple[SourceFile, list[ox.Quad]]] = []
+    if store_dir.exists() and any(store_dir.iterdir()):
+        raise UsageError(f"{store_dir} is not empty; the embedded store is built in a new folder")
     total = sum(f.path.stat().st_size for f in files)
     done = 0
-    for f in files:
-        graph = ox.NamedNode(f.graph)
-        try:
-            quads = [
-                ox.Quad(q.subject, q.predicate, q.object, graph)
-                for q in ox.parse(path=str(f.path), format=ox.RdfFormat.TURTLE)
-            ]
-        except SyntaxError as exc:
-            line = getattr(exc, "lineno", None)
-            column = getattr(exc, "offset", None)
-            raise RdfSyntaxError(SyntaxErrorLocation(str(f.path), line, column), exc.msg) from None
-        parsed.append((f, quads))
-        done += f.path.stat().st_size
-        if on_progress:
-            on_progress(done, total)
-    store = ox.Store(str(store_dir))
     counts: dict[str, int] = {}
-    for f, quads in parsed:
-        store.bulk_extend(quads)
-        counts[f.graph] = len(quads)
-    store.flush()
+    store = ox.Store(str(store_dir))
+    try:
+        for f in files:
+            graph = ox.NamedNode(f.graph)
+            try:
+                store.bulk_load(path=str(f.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+            except SyntaxError as exc:
+                raise RdfSyntaxError(SyntaxErrorLocation(str(f.path), exc.lineno, exc.offset), exc.msg) from None
+            (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{f.graph}> {{ ?s ?p ?o }} }}")  # type: ignore[misc]
+            counts[f.graph] = int(row["n"].value)
+            done += f.path.stat().st_size
+            if on_progress:
+                on_progress(done, total)
+        store.flush()
+    except BaseException:
+        del store
+        shutil.rmtree(store_dir, ignore_errors=True)
+        raise
     del store
     return counts
 
