@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import shutil
 import sys
@@ -9,15 +11,19 @@ import tempfile
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Any, Awaitable, Callable, Iterator, List, Optional, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from .config import load_settings
 from .errors import ConfigError, LexgraphError, UsageError, UserError
-from .store.embedded import build_store, source_files
+from .store.base import GraphStore
+from .store.embedded import EmbeddedStore, build_store, source_files
+from .timeline import InForce, InForceItem, Timeline, as_json, in_force, parse_date, parse_day, timeline
 
 # Validation and statistics import rdflib and pyshacl; the commands that need them import
 # them when they run, so that `lexgraph serve` starts without them.
@@ -176,6 +182,114 @@ def load(
         files = source_files([settings.ontology_dir, settings.data_dir], settings.root)
         sent = push_files(to, files)
         err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes of Turtle) into {to}", highlight=False)
+
+
+# --- timelines and point-in-time questions (the same answers as GET /timeline, /in-force) ---
+
+_T = TypeVar("_T")
+
+
+class DataFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _on_temporary_store(work: Callable[[GraphStore], Awaitable[_T]]) -> _T:
+    """Run ``work`` on an embedded store of this checkout's ontology and data (one executor),
+    so the CLI answers exactly as the service would; the store is closed and removed after."""
+    settings = load_settings()
+    base = Path(tempfile.mkdtemp(prefix="lexgraph-"))
+    try:
+        build_store(base / "store", source_files([settings.ontology_dir, settings.data_dir], settings.root))
+        return asyncio.run(_with_store(EmbeddedStore(base / "store", 1), work))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+async def _with_store(store: EmbeddedStore, work: Callable[[GraphStore], Awaitable[_T]]) -> _T:
+    """Start the store's executor, run ``work``, and close the executor even on error."""
+    await store.start()
+    try:
+        return await work(store)
+    finally:
+        await store.close()
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    """JSON as the API sends it, indented for people."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command("timeline")
+def timeline_command(
+    party: str = typer.Argument(..., help="The party: a name (any case), an id such as party/kazakhstan, or an IRI."),
+    treaty: Optional[str] = typer.Option(None, "--treaty", help="Only events about this treaty: name, short name (WCT), id or IRI."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Only events that can fall on or after this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Only events that can fall on or before this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    fmt: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="text (a table) or json."),
+) -> None:
+    """A party's dated events in date order, each with its source and the disagreements it is part of."""
+    with user_errors():
+        for name, value in (("--from", date_from), ("--to", date_to)):
+            if value is not None:
+                parse_date(value, name)  # a bad date fails before the store is built
+        result = _on_temporary_store(lambda store: timeline(store, party, treaty, date_from, date_to))
+    if fmt is DataFormat.json:
+        _print_json(as_json(result))
+    else:
+        _timeline_table(result)
+
+
+@app.command("in-force")
+def in_force_command(
+    party: str = typer.Option(..., "--party", help="The party: a name (any case), an id such as party/kazakhstan, or an IRI."),
+    day: str = typer.Option(..., "--date", help="The day, as YYYY-MM-DD."),
+    fmt: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="text (tables) or json."),
+) -> None:
+    """The treaties, laws and articles binding a party on a day: "in force" or "unknown", with the reason."""
+    with user_errors():
+        parse_day(day, "--date")
+        result = _on_temporary_store(lambda store: in_force(store, party, day))
+    if fmt is DataFormat.json:
+        _print_json(as_json(result))
+    else:
+        _in_force_tables(result)
+
+
+def _timeline_table(result: Timeline) -> None:
+    """One row per event; sources and disagreements named, quotes left to --format json."""
+    title = f"Timeline of {result.party.label}" + (f": {result.treaty.label}" if result.treaty else "")
+    table = Table("date", "precision", "event", "source", "disagreements", title=escape(title))
+    for e in result.events:
+        sources = "\n".join(dict.fromkeys(escape(ev.source.label) for ev in e.evidence))
+        disagreements = "\n".join(escape(f"{d.kind.label if d.kind else 'disagreement'}: {d.iri.rsplit('/', 1)[-1]}")
+                                  for d in e.disagreements)
+        table.add_row(e.date, e.precision, f"{escape(e.label)}\n[dim]{escape(e.cls.label)}[/]", sources, disagreements)
+    out = Console()
+    out.print(table)
+    if result.undated_left_out:
+        out.print(f"{len(result.undated_left_out)} undated claims left out, e.g. "
+                  + escape("; ".join(r.label for r in result.undated_left_out[:3])), highlight=False)
+
+
+def _in_force_tables(result: InForce) -> None:
+    """Treaties, acts and articles, each with its status and (for treaties and acts) the reason."""
+    out = Console()
+    for title, items in (("Treaties", result.treaties), ("Laws and other acts", result.acts)):
+        table = Table("status", "subject", "reason", "sources", title=escape(f"{title}: {result.party.label} on {result.date}"))
+        for item in items:
+            table.add_row(_status(item), escape(item.subject.label), escape(item.reason),
+                          escape("\n".join(dict.fromkeys(e.source.label for e in item.evidence))))
+        out.print(table)
+    articles = Table("status", "article", "act", title=escape(f"Articles: {result.party.label} on {result.date}"))
+    for item in result.articles:
+        articles.add_row(_status(item), escape(item.subject.label), escape(item.part_of.label if item.part_of else ""))
+    out.print(articles)
+
+
+def _status(item: InForceItem) -> str:
+    """Colour the status so "unknown" never reads like "in force"."""
+    return "[green]in force[/]" if item.status == "in force" else "[yellow]unknown[/]"
 
 
 @contextmanager

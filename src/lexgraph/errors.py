@@ -35,6 +35,12 @@ class UsageError(UserError):
     code = "usage_error"
 
 
+class NotFound(UserError):
+    """A thing the user named (a party, a treaty) is not in the graph."""
+
+    code = "not_found"
+
+
 class InputNotFound(UserError):
     """A path given by the user does not exist."""
 

@@ -4,7 +4,7 @@ use the same ``@base``."""
 
 from rdflib import Namespace
 
-from .prefixes import BASE_IRI, ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS
+from .prefixes import BASE_IRI, ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS, sparql_prologue
 
 __all__ = ["BASE_IRI", "ONTOLOGY_IRI", "PREFIXES", "LG", "LGV", "LGSH", "ID", "ELI", "ORG", "SCHEMA", "sparql_prologue"]
 
@@ -16,10 +16,3 @@ ID = Namespace(ID_IRI)
 ELI = PREFIXES["eli"]
 ORG = PREFIXES["org"]
 SCHEMA = PREFIXES["schema"]
-
-
-def sparql_prologue() -> str:
-    """PREFIX and BASE lines that make our prefixed names and relative IDs work in SPARQL."""
-    lines = [f"BASE <{ID}>"]
-    lines += [f"PREFIX {name}: <{ns}>" for name, ns in PREFIXES.items()]
-    return "\n".join(lines) + "\n"

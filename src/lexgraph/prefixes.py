@@ -32,3 +32,31 @@ PREFIX_IRIS: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
 }
 """Prefixes bound in every graph we build and declared in every query we run."""
+
+
+class Terms(str):
+    """An IRI prefix whose attributes and string items are its terms' IRIs, as plain strings
+    (``LG.date``, ``LGV["act-adoption"]``): rdflib's Namespace without rdflib."""
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return str(self) + name
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def, override]
+        if isinstance(key, str):
+            return str(self) + key
+        return str.__getitem__(self, key)
+
+
+LG_TERMS = Terms(PREFIX_IRIS["lg"])
+LGV_TERMS = Terms(PREFIX_IRIS["lgv"])
+RDF_TERMS = Terms(PREFIX_IRIS["rdf"])
+ID_TERMS = Terms(ID_IRI)
+
+
+def sparql_prologue() -> str:
+    """PREFIX and BASE lines that make our prefixed names and relative IDs work in SPARQL."""
+    lines = [f"BASE <{ID_IRI}>"]
+    lines += [f"PREFIX {name}: <{iri}>" for name, iri in PREFIX_IRIS.items()]
+    return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from ..config import Settings, load_settings
 from ..exports import Exports
 from ..store.base import GraphStore
 from ..cache import AnswerCache
-from . import routes_data, routes_sparql
+from . import routes_data, routes_graph, routes_sparql, routes_timeline
 from .query_endpoint import LexgraphASGI, QueryEndpoint
 from .errors import install_error_handlers
 from .state import ServiceState
@@ -59,6 +59,9 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Lexg
     )
     app.include_router(routes_sparql.router)
     app.include_router(routes_data.router)
+    app.include_router(routes_timeline.router)
+    app.include_router(routes_graph.router)
+    app.state.graph_views = routes_graph.GraphViewHolder(store)  # built on first use
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return LexgraphASGI(app, QueryEndpoint(state, AnswerCache(settings.cache_bytes)))
 

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (
     LexgraphError,
+    NotFound,
     PayloadTooLarge,
     QuerySyntaxError,
     QueryTimeout,
@@ -36,6 +37,7 @@ STATUS: tuple[tuple[type[LexgraphError], int], ...] = (
     (NotAcceptable, 406),
     (UnsupportedMediaType, 415),
     (PayloadTooLarge, 413),
+    (NotFound, 404),
     (UserError, 400),
     (LexgraphError, 500),
 )

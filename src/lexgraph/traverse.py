@@ -1,0 +1,590 @@
+"""Graph traversal over a snapshot of the store: neighbourhoods, paths and hierarchies.
+
+SPARQL property paths cannot say *how* two things are linked, nor cap a neighbourhood
+honestly; networkx can. A :class:`GraphView` is read once from any store with plain SELECT
+queries (so embedded and remote mode behave alike) into a ``MultiDiGraph``:
+
+* nodes are IRIs, with their English label, their ``rdf:type`` IRIs, their literal values and,
+  for claims, the sources of their evidence;
+* edges are IRI-to-IRI triples (``rdf:type`` excepted: it would link everything of a class),
+  keyed by predicate IRI and carrying a readable predicate label;
+* claims (provisions, treaty actions, subordinations …) are ordinary nodes, so a path shows
+  the claim that links two things; evidence blank nodes are skipped and literals are
+  attributes, never nodes.
+
+The view never changes after it is built; :class:`GraphViewHolder` swaps in a rebuilt one
+whole, so a request sees either the old view or the new one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Awaitable, Callable, Iterable, Literal
+
+import networkx as nx
+import pyoxigraph as ox
+
+from .errors import UserError
+from .prefixes import BASE_IRI, ID_IRI, PREFIX_IRIS
+from .store.base import GraphStore
+from .store.select import select
+
+log = logging.getLogger("lexgraph.traverse")
+
+Direction = Literal["both", "out", "in"]
+RelationName = Literal["part-of", "edition-of", "parent-body"]
+
+LG, ELI = PREFIX_IRIS["lg"], PREFIX_IRIS["eli"]
+RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
+RDFS_LABEL = PREFIX_IRIS["rdfs"] + "label"
+LABEL_PREDICATES = (PREFIX_IRIS["skos"] + "prefLabel", RDFS_LABEL, LG + "name",
+                    PREFIX_IRIS["foaf"] + "name", PREFIX_IRIS["dct"] + "title")
+"""Where a node's label comes from, best first."""
+TIME_PREDICATES = {"as_of": LG + "asOf", "from_": LG + "from", "until": LG + "until"}
+"""The literals that date a claim, by the field that reports them."""
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class UnknownNode(UserError):
+    """A node the graph does not hold; the API answers 404."""
+
+    code = "not_found"
+
+
+class BadReference(UserError):
+    """A predicate or prefixed name that cannot be resolved; the API answers 422."""
+
+    code = "invalid_parameters"
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node as answers show it."""
+
+    iri: str
+    id: str | None
+    """The IRI relative to the data namespace (``treaty/berne-convention``), when it is in it."""
+    label: str | None
+    types: tuple[str, ...]
+    """``rdf:type`` values as prefixed names where a prefix fits."""
+
+
+@dataclass(frozen=True)
+class ReachedNode(Node):
+    """A node of a neighbourhood with its distance (in edges) from the start."""
+
+    distance: int = 0
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One triple of the graph, in its real direction."""
+
+    subject: str
+    predicate: str
+    predicate_label: str
+    object: str
+
+
+@dataclass(frozen=True)
+class PathEdge(Edge):
+    """An edge on a path: which hop it makes and whether the path follows it forward."""
+
+    hop: int = 0
+    direction: Literal["forward", "backward"] = "forward"
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    node: Node
+    depth: int
+    direction: Direction
+    predicates: tuple[str, ...]
+    nodes: list[ReachedNode]
+    edges: list[Edge]
+    limit: int
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Path:
+    length: int
+    nodes: list[Node]
+    edges: list[PathEdge]
+    """Every triple between consecutive nodes (parallel triples make a hop show twice)."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    source: Node
+    target: Node
+    max_paths: int
+    max_length: int
+    paths: list[Path]
+    truncated: bool
+    """More paths within ``max_length`` exist than ``max_paths``."""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    iri: str
+    label: str | None
+    date: str | None
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """The claim behind a hierarchy step, with its time span and sources."""
+
+    iri: str
+    types: tuple[str, ...]
+    as_of: str | None
+    from_: str | None
+    until: str | None
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class Step:
+    """``child`` sits under ``parent``; ``claims`` say so where the link is a claim."""
+
+    child: Node
+    parent: Node
+    predicate: str
+    predicate_label: str
+    claims: list[ClaimRef]
+    edges: list[Edge]
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    node: Node
+    relation: RelationName
+    direction: Literal["ancestors", "descendants"]
+    chains: list[list[Step]]
+    """Ancestors: each chain climbs from the node to a top; descendants: descends to a leaf."""
+    limit: int
+    truncated: bool
+
+
+# --------------------------------------------------------------------------- the view
+
+
+def prefixed(iri: str) -> str:
+    """``lg:act`` for ``https://w3id.org/lexgraph/def/act``; the IRI itself when no prefix fits."""
+    best = ("", "")
+    for name, ns in PREFIX_IRIS.items():
+        if iri.startswith(ns) and len(ns) > len(best[1]):
+            best = (name, ns)
+    local = iri[len(best[1]):]
+    return f"{best[0]}:{local}" if best[0] and re.fullmatch(r"[A-Za-z0-9_.-]*", local) else iri
+
+
+def expand(ref: str) -> str:
+    """A full IRI from an IRI, a prefixed name (``eli:is_part_of``) or a relative data id."""
+    ref = ref.strip().removeprefix("<").removesuffix(">")
+    prefix, _, local = ref.partition(":")
+    if prefix in PREFIX_IRIS and local:
+        return PREFIX_IRIS[prefix] + local
+    return ref if _SCHEME.match(ref) else ID_IRI + ref.lstrip("/")
+
+
+@dataclass
+class GraphView:
+    """A snapshot of the store as a networkx graph, never changed once built; see the module docstring."""
+
+    graph: nx.MultiDiGraph
+    predicate_labels: dict[str, str]
+    undirected: nx.Graph
+    build_seconds: float = 0.0
+    data_nodes: frozenset[str] = field(default_factory=frozenset)
+    hubness: dict[str, float] = field(default_factory=dict)
+    """log(1 + degree) / log(1 + highest degree): 0 for a leaf, 1 for the biggest hub."""
+
+    @classmethod
+    def from_rows(cls, edges: list[dict[str, str]], literals: list[dict[str, str]],
+                  types: list[dict[str, str]], sources: list[dict[str, str]]) -> GraphView:
+        """Assemble the view from the rows of the four build queries (sorted, so it is stable)."""
+        graph = nx.MultiDiGraph()
+        for row in sorted(types, key=lambda r: (r["s"], r["t"])):
+            _node(graph, row["s"])["types"].append(row["t"])
+        for row in sorted(literals, key=lambda r: (r["s"], r["p"], r["o"])):
+            attrs = _node(graph, row["s"])["literals"]
+            attrs.setdefault(row["p"], []).append((row["o"], row.get("lang", ""), row.get("dt", "")))
+        for row in sorted(sources, key=lambda r: (r["s"], r["src"])):
+            _node(graph, row["s"])["sources"].append(row["src"])
+        predicate_labels = _predicate_labels(graph, {row["p"] for row in edges})
+        for row in sorted(edges, key=lambda r: (r["s"], r["p"], r["o"])):
+            _node(graph, row["s"])
+            _node(graph, row["o"])
+            graph.add_edge(row["s"], row["o"], key=row["p"], predicate=row["p"], label=predicate_labels[row["p"]])
+        for _iri, attrs in graph.nodes(data=True):
+            attrs["label"] = _label(attrs["literals"])
+        undirected = nx.Graph()
+        undirected.add_nodes_from(graph.nodes)
+        undirected.add_edges_from((s, o) for s, o in graph.edges() if s != o)
+        data = frozenset(n for n in graph.nodes if n.startswith(ID_IRI))
+        top = math.log1p(max((d for _, d in undirected.degree), default=1)) or 1.0
+        hubness = {n: math.log1p(d) / top for n, d in undirected.degree}
+        return cls(graph, predicate_labels, undirected, data_nodes=data, hubness=hubness)
+
+    def resolve(self, ref: str) -> str:
+        """The IRI of a node reference; :class:`UnknownNode` when the graph lacks it."""
+        iri = expand(ref)
+        if iri not in self.graph:
+            raise UnknownNode(f"no node <{iri}> in the graph (give a full IRI or an id such as treaty/berne-convention)")
+        return iri
+
+    def resolve_predicate(self, ref: str) -> str:
+        """The IRI of a predicate reference; :class:`BadReference` unless some edge uses it."""
+        iri = expand(ref) if ":" in ref else ref
+        if iri not in self.predicate_labels:
+            raise BadReference(f"predicate: {ref!r} links no two nodes of the graph; give an IRI or a prefixed name such as eli:is_part_of")
+        return iri
+
+    def node(self, iri: str) -> Node:
+        attrs = self.graph.nodes[iri]
+        return Node(iri, _relative(iri), attrs["label"], tuple(prefixed(t) for t in attrs["types"]))
+
+    def edge(self, subject: str, predicate: str, obj: str) -> Edge:
+        return Edge(subject, predicate, self.predicate_labels[predicate], obj)
+
+    def literal(self, iri: str, predicate: str) -> str | None:
+        values = self.graph.nodes[iri]["literals"].get(predicate)
+        return values[0][0] if values else None
+
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+
+def _node(graph: nx.MultiDiGraph, iri: str) -> dict:
+    """The attribute dict of ``iri``, adding the node with empty attributes when new."""
+    if iri not in graph:
+        graph.add_node(iri, types=[], literals={}, sources=[], label=None)
+    return graph.nodes[iri]
+
+
+def _label(literals: dict[str, list[tuple[str, str, str]]]) -> str | None:
+    """The English (or untagged) label, by :data:`LABEL_PREDICATES` order; English first."""
+    for predicate in LABEL_PREDICATES:
+        values = literals.get(predicate, [])
+        for wanted in ("en", ""):
+            found = sorted(v for v, lang, _ in values if lang.lower().split("-")[0] == wanted)
+            if found:
+                return found[0]
+    return None
+
+
+def _predicate_labels(graph: nx.MultiDiGraph, predicates: set[str]) -> dict[str, str]:
+    """Our ontology's English rdfs:label of each predicate, else its prefixed name."""
+    out = {}
+    for p in predicates:
+        labels = graph.nodes[p]["literals"].get(RDFS_LABEL, []) if p in graph else []
+        english = sorted(v for v, lang, _ in labels if lang in ("en", ""))
+        out[p] = english[0] if english and p.startswith(BASE_IRI) else prefixed(p)
+    return out
+
+
+def _relative(iri: str) -> str | None:
+    return iri[len(ID_IRI):] if iri.startswith(ID_IRI) else None
+
+
+# --------------------------------------------------------------------------- building
+
+_EDGES = f"""SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p != <{RDF_TYPE}>) }}"""
+_LITERALS = """SELECT DISTINCT ?s ?p ?o (LANG(?o) AS ?lang) (STR(DATATYPE(?o)) AS ?dt)
+WHERE { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }"""
+_TYPES = f"SELECT DISTINCT ?s ?t WHERE {{ ?s <{RDF_TYPE}> ?t FILTER(isIRI(?s) && isIRI(?t)) }}"
+_SOURCES = f"""SELECT DISTINCT ?s ?src WHERE {{ ?s <{LG}evidence> ?e . ?e <{LG}source> ?src
+FILTER(isIRI(?s) && isIRI(?src)) }}"""
+
+
+async def build_view(store: GraphStore) -> GraphView:
+    """Read the store with four SELECTs and assemble the view (off the event loop)."""
+    started = time.perf_counter()
+    edges, literals, types, sources = await asyncio.gather(
+        *(select(store, q) for q in (_EDGES, _LITERALS, _TYPES, _SOURCES)))
+    view = await asyncio.to_thread(GraphView.from_rows, edges, literals, types, sources)
+    view.build_seconds = time.perf_counter() - started
+    log.info("graph view: %d nodes, %d edges in %.2f s", view.graph.number_of_nodes(),
+             view.graph.number_of_edges(), view.build_seconds)
+    return view
+
+
+class GraphViewHolder:
+    """The current view of a store: built on first use, replaced whole by :meth:`rebuild`.
+
+    Readers take ``self._view`` once and keep that object, and a rebuild replaces it with
+    one reference assignment, so no request ever sees a half-built or half-changed view.
+    """
+
+    def __init__(self, store: GraphStore,
+                 builder: Callable[[GraphStore], Awaitable[GraphView]] = build_view) -> None:
+        self._store = store
+        self._builder = builder
+        self._view: GraphView | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def current(self) -> GraphView | None:
+        """The view in use, or None before the first build."""
+        return self._view
+
+    async def get(self) -> GraphView:
+        """The current view, building it first if nobody has yet (one build, however many ask)."""
+        view = self._view
+        if view is not None:
+            return view
+        async with self._lock:
+            if self._view is None:
+                self._view = await self._builder(self._store)
+            return self._view
+
+    async def rebuild(self) -> GraphView:
+        """Build a new view from the store (after it changed) and swap it in."""
+        async with self._lock:
+            view = await self._builder(self._store)
+            self._view = view
+            return view
+
+
+# --------------------------------------------------------------------------- neighbours
+
+
+def _incident(view: GraphView, node: str, direction: Direction, predicates: frozenset[str]) -> list[tuple[str, Edge]]:
+    """(other node, edge) for each edge at ``node`` in ``direction``, sorted for stable answers."""
+    found: list[tuple[str, Edge]] = []
+    if direction in ("out", "both"):
+        found += [(o, view.edge(node, p, o)) for _, o, p in view.graph.out_edges(node, keys=True)]
+    if direction in ("in", "both"):
+        found += [(s, view.edge(s, p, node)) for s, _, p in view.graph.in_edges(node, keys=True)]
+    if predicates:
+        found = [(other, e) for other, e in found if e.predicate in predicates]
+    return sorted(set(found), key=lambda item: (item[1].predicate, item[0], item[1].subject))
+
+
+def neighbours(view: GraphView, node: str, depth: int = 1, predicates: Iterable[str] | None = None,
+               direction: Direction = "both", limit: int = 100) -> Neighbourhood:
+    """Nodes and edges within ``depth`` hops of ``node`` (breadth first), at most ``limit``
+    nodes besides the start; ``truncated`` says when more were within reach."""
+    start = view.resolve(node)
+    wanted = frozenset(view.resolve_predicate(p) for p in predicates or ())
+    distance = {start: 0}
+    edges: dict[Edge, None] = {}
+    truncated = False
+    frontier = [start]
+    for level in range(1, depth + 1):
+        following = []
+        for current in frontier:
+            for other, edge in _incident(view, current, direction, wanted):
+                if other not in distance:
+                    if len(distance) > limit:
+                        truncated = True
+                        continue
+                    distance[other] = level
+                    following.append(other)
+                edges[edge] = None
+        frontier = following
+    reached = [ReachedNode(**vars(view.node(n)), distance=d) for n, d in distance.items() if n != start]
+    return Neighbourhood(view.node(start), depth, direction, tuple(sorted(wanted)), reached,
+                         list(edges), limit, truncated)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _between(view: GraphView, a: str, b: str, hop: int) -> list[PathEdge]:
+    """Every triple linking ``a`` and ``b``, marked forward (a → b) or backward (a ← b)."""
+    out = [PathEdge(a, p, view.predicate_labels[p], b, hop, "forward") for p in view.graph[a].get(b, {})]
+    if a != b:
+        out += [PathEdge(b, p, view.predicate_labels[p], a, hop, "backward") for p in view.graph[b].get(a, {})]
+    return sorted(out, key=lambda e: (e.direction, e.predicate))
+
+
+def _hop_weight(view: GraphView, max_length: int) -> Callable[[str, str, dict], float]:
+    """One per hop plus a tie-breaker below 1 per path of up to ``max_length`` hops, so that
+    among paths of equal length those through less connected nodes (which say more about how
+    two things relate than a hub such as a country does) come first."""
+    scale = 2.0 * (max_length + 1)
+    return lambda u, v, _attrs: 1.0 + (view.hubness[u] + view.hubness[v]) / scale
+
+
+def paths(view: GraphView, source: str, target: str, max_paths: int = 5, max_length: int = 6,
+          via_terms: bool = False) -> Paths:
+    """The shortest simple paths between two nodes, shortest first, each edge walkable both
+    ways but reported in its real direction.
+
+    Unless ``via_terms``, paths step only through data nodes (ids under …/id/): vocabulary
+    concepts, classes and the ontology link everything of one kind, so a path through them
+    says only that two things share a category.
+    """
+    a, b = view.resolve(source), view.resolve(target)
+    found: list[list[str]] = []
+    if a == b:
+        found = [[a]]
+    else:
+        graph = view.undirected
+        if not via_terms:
+            allowed = view.data_nodes | {a, b}
+            graph = nx.subgraph_view(graph, filter_node=allowed.__contains__)
+        try:
+            for nodes in islice(nx.shortest_simple_paths(graph, a, b, weight=_hop_weight(view, max_length)), max_paths + 1):
+                if len(nodes) - 1 > max_length:
+                    break
+                found.append(nodes)
+        except nx.NetworkXNoPath:
+            pass
+    truncated = len(found) > max_paths
+    result = [
+        Path(len(nodes) - 1, [view.node(n) for n in nodes],
+             [e for hop, (x, y) in enumerate(zip(nodes, nodes[1:]), 1) for e in _between(view, x, y, hop)])
+        for nodes in found[:max_paths]
+    ]
+    return Paths(view.node(a), view.node(b), max_paths, max_length, result, truncated)
+
+
+# --------------------------------------------------------------------------- hierarchies
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """How to take one step up (or down) a hierarchy."""
+
+    up: Callable[[GraphView, str], list[Step]]
+    down: Callable[[GraphView, str], list[Step]]
+
+
+def _by_predicates(*predicates: str) -> _Relation:
+    """A hierarchy made by direct triples child → predicate → parent."""
+
+    def up(view: GraphView, node: str) -> list[Step]:
+        return [_plain_step(view, node, p, o) for _, o, p in view.graph.out_edges(node, keys=True) if p in predicates]
+
+    def down(view: GraphView, node: str) -> list[Step]:
+        return [_plain_step(view, s, p, node) for s, _, p in view.graph.in_edges(node, keys=True) if p in predicates]
+
+    return _Relation(up, down)
+
+
+def _plain_step(view: GraphView, child: str, predicate: str, parent: str) -> Step:
+    return Step(view.node(child), view.node(parent), predicate, view.predicate_labels[predicate], [],
+                [view.edge(child, predicate, parent)])
+
+
+def _claim_ref(view: GraphView, claim: str) -> ClaimRef:
+    attrs = view.graph.nodes[claim]
+    sources = [SourceRef(s, view.graph.nodes[s]["label"] if s in view.graph else None,
+                         view.literal(s, LG + "date") if s in view.graph else None) for s in attrs["sources"]]
+    times = {name: view.literal(claim, p) for name, p in TIME_PREDICATES.items()}
+    return ClaimRef(claim, view.node(claim).types, sources=sources, **times)
+
+
+def _subordination_steps(view: GraphView, node: str, upward: bool) -> list[Step]:
+    """Steps through lg:Subordination claims (claim → organisation, claim → parent), one per
+    (child, parent) pair with every claim that gives it."""
+    org, parent = LG + "organization", LG + "parent"
+    here, there = (org, parent) if upward else (parent, org)
+    grouped: dict[str, list[str]] = {}
+    for claim, _, p in view.graph.in_edges(node, keys=True):
+        if p == here:
+            for _, other, q in view.graph.out_edges(claim, keys=True):
+                if q == there:
+                    grouped.setdefault(other, []).append(claim)
+    steps = []
+    for other, claims in sorted(grouped.items()):
+        child, top = (node, other) if upward else (other, node)
+        edges = [e for c in sorted(claims) for e in (view.edge(c, org, child), view.edge(c, parent, top))]
+        steps.append(Step(view.node(child), view.node(top), parent, view.predicate_labels[parent],
+                          [_claim_ref(view, c) for c in sorted(claims)], edges))
+    return steps
+
+
+RELATIONS: dict[str, _Relation] = {
+    "part-of": _by_predicates(ELI + "is_part_of", LG + "editionOf"),
+    "edition-of": _by_predicates(LG + "editionOf"),
+    "parent-body": _Relation(lambda v, n: _subordination_steps(v, n, True),
+                             lambda v, n: _subordination_steps(v, n, False)),
+}
+"""part-of climbs eli:is_part_of and then lg:editionOf (a part of an edition is part of the
+code as a whole); edition-of follows lg:editionOf; parent-body goes through the claims."""
+
+
+def _chains(view: GraphView, start: str, step: Callable[[GraphView, str], list[Step]], upward: bool,
+            limit: int) -> tuple[list[list[Step]], bool]:
+    """Every chain from ``start`` to a node with no further step (depth first, cycles cut)."""
+    chains: list[list[Step]] = []
+    stack: list[tuple[str, list[Step], frozenset[str]]] = [(start, [], frozenset({start}))]
+    while stack:
+        node, chain, seen = stack.pop()
+        nexts = [s for s in step(view, node) if (s.parent if upward else s.child).iri not in seen]
+        if not nexts:
+            if chain:
+                if len(chains) >= limit:
+                    return chains, True
+                chains.append(chain)
+            continue
+        for s in sorted(nexts, key=lambda s: (s.parent.iri, s.child.iri), reverse=True):
+            nxt = (s.parent if upward else s.child).iri
+            stack.append((nxt, chain + [s], seen | {nxt}))
+    return chains, False
+
+
+def _hierarchy(view: GraphView, node: str, relation: str, upward: bool, limit: int) -> Hierarchy:
+    if relation not in RELATIONS:
+        raise BadReference(f"relation: {relation!r} is not one of {', '.join(RELATIONS)}")
+    iri = view.resolve(node)
+    rel = RELATIONS[relation]
+    chains, truncated = _chains(view, iri, rel.up if upward else rel.down, upward, limit)
+    return Hierarchy(view.node(iri), relation, "ancestors" if upward else "descendants",  # type: ignore[arg-type]
+                     chains, limit, truncated)
+
+
+def ancestors(view: GraphView, node: str, relation: str, limit: int = 1000) -> Hierarchy:
+    """The chains from ``node`` up to each top of the hierarchy ``relation``."""
+    return _hierarchy(view, node, relation, True, limit)
+
+
+def descendants(view: GraphView, node: str, relation: str, limit: int = 1000) -> Hierarchy:
+    """The chains from ``node`` down to each leaf of the hierarchy ``relation``."""
+    return _hierarchy(view, node, relation, False, limit)
+
+
+# --------------------------------------------------------------------------- RDF out
+
+
+def subgraph(view: GraphView, edges: Iterable[Edge], claims: Iterable[str] = ()) -> list[ox.Triple]:
+    """The triples of ``edges`` (each once), plus the dating literals of ``claims``."""
+    triples = dict.fromkeys(ox.Triple(ox.NamedNode(e.subject), ox.NamedNode(e.predicate), ox.NamedNode(e.object))
+                            for e in edges)
+    for claim in claims:
+        for predicate in TIME_PREDICATES.values():
+            for value, lang, datatype in view.graph.nodes[claim]["literals"].get(predicate, []):
+                literal = ox.Literal(value, language=lang) if lang else ox.Literal(
+                    value, datatype=ox.NamedNode(datatype) if datatype else None)
+                triples[ox.Triple(ox.NamedNode(claim), ox.NamedNode(predicate), literal)] = None
+    return list(triples)
+
+
+def turtle(triples: Iterable[ox.Triple]) -> bytes:
+    """Turtle with those of our prefixes that it uses."""
+    triples = list(triples)
+    iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+            if isinstance(t, ox.NamedNode)}
+    iris |= {t.datatype.value for triple in triples for t in (triple.object,) if isinstance(t, ox.Literal)}
+    used = {name: ns for name, ns in PREFIX_IRIS.items() if any(i.startswith(ns) for i in iris)}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
+
+
+def hierarchy_edges(result: Hierarchy) -> tuple[list[Edge], list[str]]:
+    """The edges and claim IRIs of every step of a hierarchy answer."""
+    steps = [s for chain in result.chains for s in chain]
+    return [e for s in steps for e in s.edges], [c.iri for s in steps for c in s.claims]
