@@ -18,7 +18,7 @@ from ..config import Settings, load_settings
 from ..exports import Exports
 from ..store.base import GraphStore
 from ..cache import AnswerCache
-from . import routes_data, routes_graph, routes_sparql, routes_timeline
+from . import routes_data, routes_graph, routes_pages, routes_sparql, routes_timeline
 from .query_endpoint import LexgraphASGI, QueryEndpoint
 from .errors import install_error_handlers
 from .state import ServiceState
@@ -61,6 +61,7 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Lexg
     app.include_router(routes_data.router)
     app.include_router(routes_timeline.router)
     app.include_router(routes_graph.router)
+    app.include_router(routes_pages.router)
     app.state.graph_views = routes_graph.GraphViewHolder(store)  # built on first use
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return LexgraphASGI(app, QueryEndpoint(state, AnswerCache(settings.cache_bytes)))

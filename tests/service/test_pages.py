@@ -1,0 +1,205 @@
+"""Entity pages (/id/…), ontology and vocabulary pages (/def, /vocab) and search (/search)
+against a real server, and one walk from page to page in headless Chromium (needs
+/usr/bin/chromium and /usr/bin/chromedriver, as test_editor_page.py does)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from lexgraph.api.routes_pages import entity_page, html_response
+from lexgraph.entity import Claim, Entity, Evidence, Fact, Ref, Value
+
+from .servers import Server
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+ID = "https://w3id.org/lexgraph/id/"
+WCT = ID + "treaty/wct"
+QUOTE = "Kazakhstan ratified the WCT on 12 August 2004"
+
+
+def get(server: Server, path: str, accept: str | None = None, **params: object) -> httpx.Response:
+    headers = {"Accept": accept} if accept else {}
+    return httpx.get(server.url + path, headers=headers, params=params, trust_env=False, timeout=60)
+
+
+def text_of(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_a_browser_gets_the_entity_page(embedded_server: Server) -> None:
+    page = get(embedded_server, "/id/treaty/wct", BROWSER)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none': no script runs
+    assert "Accept" in page.headers["vary"]
+    body = page.text
+    assert "<h1>WIPO Copyright Treaty</h1>" in body
+    assert '<a href="/def/Treaty">treaty</a>' in body  # the type links to its ontology page
+    assert QUOTE in body  # the claim of the WIPO article, with its verbatim quote and its source
+    assert '<a href="/id/source/wipo-treaties-article">' in body
+    assert '<a href="/id/treaty-action/kz-wct-ratification-wipoarticle">' in body
+    assert '<a href="/id/org/wipo">World Intellectual Property Organization</a>' in body  # a fact, linked
+    assert 'id="disagreements"' in body and "/vocab/different-precision" in body
+    assert 'id="neighbourhood"' in body and 'id="claims"' in body
+    assert 'href="/id/treaty/wct?format=turtle"' in body and 'href="/def"' in body
+    assert "<script" not in body
+
+
+def test_programs_get_turtle_or_json_ld(embedded_server: Server) -> None:
+    for accept, media_type, rdf_format in ((None, "text/turtle", ox.RdfFormat.TURTLE),
+                                           ("*/*", "text/turtle", ox.RdfFormat.TURTLE),
+                                           ("text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
+                                           ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD)):
+        answer = get(embedded_server, "/id/treaty/wct", accept)
+        assert answer.status_code == 200, accept
+        assert answer.headers["content-type"].startswith(media_type), accept
+        triples = [q.triple for q in ox.parse(answer.content, format=rdf_format)]
+        wct = ox.NamedNode(WCT)
+        assert ox.Triple(wct, ox.NamedNode("https://w3id.org/lexgraph/def/shortName"), ox.Literal("WCT", language="en")) in triples
+        quotes = {t.object.value for t in triples if t.predicate.value.endswith("/def/quote")}
+        assert "WIPO Copyright Treaty was signed on 20 December 1996" in quotes  # its evidence blank nodes
+        assert {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)} == {wct}
+    linked = get(embedded_server, "/id/treaty/wct", BROWSER, format="jsonld")  # the page's link
+    assert linked.headers["content-type"].startswith("application/ld+json")
+
+
+def test_unknown_entities_and_unacceptable_types(embedded_server: Server) -> None:
+    missing = get(embedded_server, "/id/treaty/no-such-treaty")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    page = get(embedded_server, "/id/treaty/no-such-treaty", BROWSER)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    not_acceptable = get(embedded_server, "/id/treaty/wct", "image/png")
+    assert not_acceptable.status_code == 406 and not_acceptable.json()["error"] == "not_acceptable"
+
+
+def test_labels_and_quotes_are_escaped(embedded_server: Server) -> None:
+    page = get(embedded_server, "/id/org/procter-and-gamble", BROWSER).text
+    assert "<h1>Procter &amp; Gamble</h1>" in page
+    assert "Procter & Gamble" not in page and "Coca-Cola and Procter &amp; Gamble" in page
+    # Hostile data from the graph stays text.
+    bad = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    r = Ref(ID + "x", bad, "/id/x")
+    entity = Entity(r, "x", (Ref("https://w3id.org/lexgraph/def/Treaty", bad, "/def/Treaty"),),
+                    (Fact(Ref("https://w3id.org/lexgraph/def/note", bad, None), Value(bad)),),
+                    (Evidence(r, bad, bad),),
+                    (Claim(r, (r,), (r,), (Fact(r, Value(bad, lang="en")),), (Evidence(r, bad, None),)),),
+                    (), False, ())
+    html = html_response(bad, entity_page(entity, [(r, [("out", r)])], False)).body.decode()
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img" in html
+
+
+def test_ontology_and_vocabulary_pages(embedded_server: Server) -> None:
+    page = get(embedded_server, "/def/TreatyAction", BROWSER)
+    assert page.status_code == 200
+    assert "<h1>treaty action</h1>" in page.text
+    assert "An act by one party on one treaty" in page.text
+    count = re.search(r'Instances</th><td><span class="count">(\d+)</span>', page.text)
+    assert count and int(count.group(1)) > 0
+    term = get(embedded_server, "/def/TreatyAction").json()
+    assert term["label"] == "treaty action" and term["usage"]["instances"] > 0
+    assert term["broader"] == ["https://w3id.org/lexgraph/def/Event"]
+    quotation = get(embedded_server, "/def/quote").json()
+    assert quotation["alignments"] == ["http://www.w3.org/ns/prov#value"] and quotation["usage"]["triples"] > 0
+    index = get(embedded_server, "/def", BROWSER).text
+    assert '<a href="/def/TreatyAction">treaty action</a>' in index and "<code>prov:Quotation</code>" in index
+    assert len(get(embedded_server, "/def").json()) >= 80
+    concept = get(embedded_server, "/vocab/ratification").json()
+    assert concept["broader"] == ["https://w3id.org/lexgraph/vocab/treaty-action-kinds"] and concept["usage"]["triples"] > 0
+    assert "ratification" in get(embedded_server, "/vocab/ratification", BROWSER).text
+    assert '<a href="/vocab/ratification">' in get(embedded_server, "/vocab", BROWSER).text
+    assert get(embedded_server, "/def/NoSuchTerm").status_code == 404
+    assert get(embedded_server, "/vocab/no-such-concept", BROWSER).status_code == 404
+
+
+def test_search_ranks_and_folds(embedded_server: Server) -> None:
+    hits = get(embedded_server, "/search", q="WCT").json()
+    assert hits[0]["id"] == "treaty/wct" and hits[0]["match"] == "exact" and hits[0]["page"] == "/id/treaty/wct"
+    ranks = [({"exact": 0, "prefix": 1, "substring": 2}[h["match"]]) for h in hits]
+    assert ranks == sorted(ranks)
+    for q in ("on arbitration", "оn arbitration", "ON ARBITRATION"):  # the second with a Cyrillic О
+        found = get(embedded_server, "/search", q=q, limit=5).json()
+        assert found[0]["id"] == "act/kz/arbitration-law-2016", q
+    quoted = get(embedded_server, "/search", q=QUOTE.lower()).json()
+    assert quoted[0]["field"] == "quote" and quoted[0]["matched"].startswith(QUOTE)
+    assert len(get(embedded_server, "/search", q="kazakhstan", limit=3).json()) == 3
+    for bad in ({"q": ""}, {"q": " ;"}, {}, {"q": "x", "limit": 0}):
+        answer = get(embedded_server, "/search", **bad)
+        assert answer.status_code == 422 and answer.json()["error"] == "invalid_parameters", bad
+    page = get(embedded_server, "/search", BROWSER, q="berne")
+    assert page.status_code == 200 and '<a href="/id/treaty/berne-convention">' in page.text
+
+
+def test_openapi_documents_the_pages(embedded_server: Server) -> None:
+    paths = get(embedded_server, "/openapi.json").json()["paths"]
+    assert {"/id/{entity_id}", "/def", "/def/{name}", "/vocab", "/vocab/{name}", "/search"} <= set(paths)
+    search = paths["/search"]["get"]
+    assert {p["name"] for p in search["parameters"]} == {"q", "limit"}
+    assert "422" in search["responses"]
+
+
+# --------------------------------------------------------------------------- in a browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1400,1000"]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not path.exists():
+            pytest.fail(f"{path} is missing: apt-get install chromium chromium-driver (scripts/test.sh does)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-pages')}")
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_a_reader_follows_links_between_entity_pages(browser, embedded_server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(embedded_server.url + "/id/treaty/wct")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "WIPO Copyright Treaty"
+    assert QUOTE in browser.find_element(By.ID, "claims").text
+    browser.find_element(By.CSS_SELECTOR, '#facts a[href="/id/org/wipo"]').click()
+    assert browser.current_url == embedded_server.url + "/id/org/wipo"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "World Intellectual Property Organization"
+    # Back through an incoming link or a neighbour to the treaty, then to the ontology.
+    browser.find_element(By.CSS_SELECTOR, 'a[href="/id/treaty/wct"]').click()
+    assert browser.current_url == embedded_server.url + "/id/treaty/wct"
+    browser.find_element(By.CSS_SELECTOR, '.types a[href="/def/Treaty"]').click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "treaty"
+    # Search without JavaScript: the form in the header.
+    box = browser.find_element(By.CSS_SELECTOR, "header input[name=q]")
+    box.send_keys("on arbitration")
+    box.submit()
+    first = browser.find_element(By.CSS_SELECTOR, "ol.hits li a")
+    assert first.get_attribute("href") == embedded_server.url + "/id/act/kz/arbitration-law-2016"
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_pages_work_over_a_remote_store_too(server: Server) -> None:
+    page = get(server, "/id/treaty/wct", BROWSER)
+    assert page.status_code == 200 and QUOTE in page.text
+    triples = [q.triple for q in ox.parse(get(server, "/id/treaty/wct").content, format=ox.RdfFormat.TURTLE)]
+    assert any(t.predicate.value.endswith("/def/quote") for t in triples)
+    assert get(server, "/search", q="оn arbitration").json()[0]["id"] == "act/kz/arbitration-law-2016"
+    assert get(server, "/def/TreatyAction").json()["usage"]["instances"] > 0
