@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..media import GRAPH_FORMATS, NotAcceptable, parse_accept
+from ..media import GRAPH_FORMATS, NotAcceptable, parse_accept, prefers_html
 from ..timeline import InForce, InvalidParameter, Timeline, as_json, in_force, timeline, timeline_csv, timeline_graph
 from .errors import VARY_ACCEPT, error_body
+from .routes_timeline_page import timeline_page
 from .state import ServiceState, get_state
 
 router = APIRouter(tags=["timelines"])
@@ -227,13 +228,16 @@ def _json(model: type[BaseModel], result: Timeline | InForce) -> JSONResponse:
         "with its source, verbatim quotes and the disagreements it is part of. Undated claims are listed in "
         "`undated_left_out`.\n\n"
         "Answers JSON by default, `text/csv` (one row per event) or `text/turtle` (the events' triples, "
-        "evidence, labels and disagreements) by `Accept`; 406 otherwise. "
+        "evidence, labels and disagreements) by `Accept`; 406 otherwise. A browser (`Accept` preferring "
+        "`text/html`) gets the timeline page: the events drawn on a time axis, coloured by class, contested "
+        "ones marked, each linking to its `/id/…` page, and the same events as a table. "
         "Example: `/timeline?party=kazakhstan&treaty=wct`."),
     response_model=None,
     responses={200: {"model": TimelineModel, "description": "The timeline.",
                      "content": {JSON: {"example": TIMELINE_EXAMPLE},
                                  CSV: {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
-                                 TURTLE: {"schema": {"type": "string"}, "example": TURTLE_EXAMPLE}}},
+                                 TURTLE: {"schema": {"type": "string"}, "example": TURTLE_EXAMPLE},
+                                 "text/html": {"schema": {"type": "string"}}}},
                **_ERRORS},
 )
 async def get_timeline(
@@ -253,6 +257,8 @@ async def get_timeline(
                                 openapi_examples={"month": {"summary": "A month", "value": "2004-10"}}),
     state: ServiceState = Depends(get_state),
 ) -> Response:
+    if prefers_html(request.headers.get("accept")):  # a browser: the page (routes_timeline_page)
+        return await timeline_page(state.store, party, treaty, date_from, date_to)
     media = _pick(request.headers.get("accept"), (JSON, CSV, TURTLE))
     try:
         result = await timeline(state.store, party or "", treaty or None, date_from, date_to)

@@ -1,0 +1,459 @@
+"""Benchmark: the graph view and the traversal and timeline routes on synthetic data (issue 6).
+
+Run:  python3 bench/graph_bench.py [--triples 1M] [--requests 200] [--warmup 20]
+Writes bench/results/graph.md and bench/results/graph.json (with --triples other than 1M:
+graph-<size>.md/.json, so development runs never overwrite the real result).
+
+Steps:
+  1. synthetic data from bench/generate.py into bench/work/graph/data-<size>/ (reused when present
+     and its recorded size matches), so the folder holds only the synthetic file;
+  2. lexgraph's embedded store of ontology/ + that folder, built as `lexgraph serve` does
+     (``build_store``), into bench/work/graph/store-<size>/ (reused when built from the same data);
+  3. the networkx view (``lexgraph.traverse.build_view``: four SELECTs through the query executors,
+     then the graph assembled) from an ``EmbeddedStore`` over that store, timed (target: < 10 s);
+     the request parameters are then chosen from the view (deterministic, seed 1): data nodes for
+     neighbourhoods, pairs of nodes that the view shows connected (checked with ``paths``), states
+     for timelines;
+  4. ``python3 -m lexgraph serve`` on a free loopback port with LEXGRAPH_STORE_DIR (prebuilt) and
+     LEXGRAPH_DATA_DIR (the synthetic folder); the first /graph request (which makes the service
+     build its own view) is timed on its own; then for each route, warm-up requests and then
+     --requests sequential requests over one keep-alive connection, rotating parameters: median,
+     99th percentile (nearest rank) and more (target: median < 50 ms). Each route has a time
+     budget (--budget seconds): when spent, fewer requests are timed and the result says so.
+
+Everything binds 127.0.0.1; the server runs in its own process group and is stopped at the end,
+errors or not. Other benchmarks running on the machine at the same time slow these figures down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import random
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+WORK = BENCH / "work" / "graph"
+RESULTS = BENCH / "results"
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO / "src"))
+
+import generate  # noqa: E402  (bench/generate.py)
+
+SEED = 1
+VIEW_TARGET_S = 10.0
+MEDIAN_TARGET_MS = 50.0
+ROTATION = 50  # parameter values per route
+ID = "https://w3id.org/lexgraph/id/"
+LG = "https://w3id.org/lexgraph/def/"
+
+
+def log(message: str) -> None:
+    print(f"[graph_bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def size_label(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1000 and n % 1000 == 0:
+        return f"{n // 1000}k"
+    return str(n)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- data and store ----------------------------------------------------------------------
+
+def ensure_data(n: int, label: str) -> tuple[Path, dict[str, Any]]:
+    data_dir = WORK / f"data-{label}"
+    data_file = data_dir / f"synthetic-{label}.ttl"
+    meta_file = WORK / f"synthetic-{label}.json"
+    meta = json.loads(meta_file.read_text()) if meta_file.exists() else None
+    if data_file.exists() and meta and meta.get("seed") == SEED and meta.get("bytes") == data_file.stat().st_size:
+        log(f"reusing {data_file.relative_to(REPO)} ({meta['triples']} triples)")
+        return data_dir, {**meta, "reused": True}
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for stale in data_dir.iterdir():
+        stale.unlink()
+    started = time.perf_counter()
+    count = generate.generate(n, data_file, SEED)
+    meta = {"triples": count, "seed": SEED, "seconds": round(time.perf_counter() - started, 2),
+            "bytes": data_file.stat().st_size}
+    meta_file.write_text(json.dumps(meta))
+    log(f"generated {count} triples in {meta['seconds']} s")
+    return data_dir, {**meta, "reused": False}
+
+
+def _child_build(store_dir: str, data_dir: str, out: str) -> None:
+    """Child process: build the embedded store exactly as `lexgraph serve` does."""
+    from lexgraph.config import load_settings
+    from lexgraph.store.embedded import build_store, source_files
+
+    settings = load_settings({"LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_DATA_DIR": data_dir})
+    started = time.perf_counter()
+    build_store(Path(store_dir), source_files([settings.ontology_dir, settings.data_dir], settings.root))
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(out).write_text(json.dumps({"seconds": round(seconds, 2), "peak_rss_mib": round(peak, 1)}))
+
+
+def ensure_store(label: str, data_dir: Path, meta: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
+    store_dir = WORK / f"store-{label}"
+    marker = WORK / f"store-{label}.json"
+    want = {"data_bytes": meta["bytes"], "seed": meta["seed"]}
+    if store_dir.exists() and marker.exists():
+        built = json.loads(marker.read_text())
+        if built.get("data") == want:
+            log(f"reusing the store {store_dir.relative_to(REPO)}")
+            return store_dir, {**built["build"], "reused": True}
+    if store_dir.exists():
+        subprocess.run(["rm", "-rf", str(store_dir)], check=True)
+    out = WORK / f"build-{label}.out.json"
+    log("building the embedded store (build_store, child process)")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import sys; sys.path[:0] = sys.argv[1:3]; import graph_bench as g; "
+                    "g._child_build(*sys.argv[3:])", str(BENCH), str(REPO / "src"),
+                    str(store_dir), str(data_dir), str(out)], cwd=REPO, check=True, timeout=1800)
+    build = {**json.loads(out.read_text()), "wall_seconds": round(time.perf_counter() - started, 2)}
+    marker.write_text(json.dumps({"data": want, "build": build}))
+    log(f"store built in {build['seconds']} s")
+    return store_dir, {**build, "reused": False}
+
+
+# --- the view ----------------------------------------------------------------------------
+
+async def _breakdown(store: Any) -> dict[str, Any]:
+    """Where the build's time goes: each of its four SELECTs alone (query, transfer from the executor,
+    JSON decoding), then the networkx assembly; run once more after the timed build."""
+    from lexgraph.store.select import select
+    from lexgraph.traverse import _EDGES, _LITERALS, _SOURCES, _TYPES, GraphView
+
+    out: dict[str, Any] = {}
+    rows = []
+    for name, query in (("edges", _EDGES), ("literals", _LITERALS), ("types", _TYPES), ("sources", _SOURCES)):
+        started = time.perf_counter()
+        rows.append(await select(store, query))
+        out[f"select_{name}_s"] = round(time.perf_counter() - started, 2)
+        out[f"select_{name}_rows"] = len(rows[-1])
+    started = time.perf_counter()
+    GraphView.from_rows(*rows)
+    out["assemble_s"] = round(time.perf_counter() - started, 2)
+    log(f"view build breakdown: {out}")
+    return out
+
+
+async def _view_and_parameters(store_dir: Path, executors: int) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    from lexgraph.store.embedded import EmbeddedStore
+    from lexgraph.traverse import build_view, paths
+
+    store = EmbeddedStore(store_dir, executors)
+    await store.start()
+    try:
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        view = await build_view(store)
+        seconds = time.perf_counter() - started
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        breakdown = await _breakdown(store)
+    finally:
+        await store.close()
+    figures = {"seconds": round(seconds, 3), "breakdown": breakdown, "nodes": view.graph.number_of_nodes(),
+               "edges": view.graph.number_of_edges(), "executors": executors,
+               "peak_rss_growth_mib": round((rss_after - rss_before) / 1024, 1)}
+    log(f"view: {figures['nodes']} nodes, {figures['edges']} edges in {seconds:.2f} s")
+
+    rng = random.Random(SEED)
+    graph = view.graph
+
+    def typed(cls: str) -> list[str]:
+        return sorted(n for n in view.data_nodes if cls in graph.nodes[n]["types"])
+
+    def sample(values: list[str], k: int) -> list[str]:
+        return rng.sample(values, min(k, len(values)))
+
+    states = typed(LG + "State")
+    labelled = sorted(n for n in view.data_nodes if graph.nodes[n]["label"])
+    # Neighbourhoods: named things of every kind (states, treaties, acts, articles, agencies …).
+    neighbours = sample(labelled, ROTATION)
+    # Paths: walk 2 to 4 steps from a named thing over data nodes; keep pairs `paths` connects.
+    pairs: list[str] = []
+    attempts = 0
+    while len(pairs) < ROTATION and attempts < ROTATION * 20:
+        attempts += 1
+        start = rng.choice(labelled)
+        node, seen = start, {start}
+        for _ in range(rng.randint(2, 4)):
+            nexts = sorted(n for n in view.undirected.neighbors(node) if n in view.data_nodes and n not in seen)
+            if not nexts:
+                break
+            node = rng.choice(nexts)
+            seen.add(node)
+        if node == start or not graph.nodes[node]["label"]:
+            continue
+        found = paths(view, start, node, 1, 6, False)
+        if found.paths:
+            pairs.append(f"{start}\t{node}\t{found.paths[0].length}")
+    # Timelines: states (the countries of the synthetic data).
+    countries = sample(states, ROTATION)
+    figures["parameters"] = {"neighbour_nodes": len(neighbours), "path_pairs": len(pairs),
+                             "path_lengths": {str(L): c for L in range(1, 9)
+                                              if (c := sum(1 for p in pairs if p.endswith("\t" + str(L))))},
+                             "countries": len(countries)}
+    return figures, {"neighbours": neighbours, "paths": pairs, "timeline": countries}
+
+
+def _rel(iri: str) -> str:
+    return iri[len(ID):] if iri.startswith(ID) else iri
+
+
+def request_paths(params: dict[str, list[str]]) -> dict[str, list[str]]:
+    q = urllib.parse.urlencode
+    out = {
+        "neighbourhood (depth 2)": [f"/graph/neighbours?{q({'node': _rel(n), 'depth': 2})}" for n in params["neighbours"]],
+        "shortest path": [f"/graph/paths?{q({'from': _rel(a), 'to': _rel(b), 'max': 1})}"
+                          for a, b, _ in (p.split("\t") for p in params["paths"])],
+        "timeline of a country": [f"/timeline?{q({'party': _rel(c)})}" for c in params["timeline"]],
+    }
+    return out
+
+
+# --- the service -------------------------------------------------------------------------
+
+class Service:
+    def __init__(self, store_dir: Path, data_dir: Path, logs: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        logs.mkdir(parents=True, exist_ok=True)
+        self.log_path = logs / f"serve-{self.port}.log"
+        env = {**os.environ, "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(self.port),
+               "LEXGRAPH_STORE_DIR": str(store_dir), "LEXGRAPH_DATA_DIR": str(data_dir),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))}
+        with self.log_path.open("wb") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], cwd=REPO,
+                                            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.started = time.monotonic()
+
+    def wait_ready(self, timeout_s: float = 300) -> float:
+        deadline = self.started + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"lexgraph serve exited with {self.process.returncode}:\n"
+                                   f"{self.log_path.read_text(errors='replace')[-3000:]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=2, trust_env=False).status_code == 200:
+                    return time.monotonic() - self.started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"lexgraph serve not ready within {timeout_s:.0f} s; log: {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def measure(client: httpx.Client, base: str, urls: list[str], requests: int, warmup: int,
+            budget_s: float) -> dict[str, Any]:
+    """Warm-up, then sequential timed requests rotating over ``urls``; every answer must be 200."""
+    errors: list[str] = []
+    for i in range(warmup):
+        response = client.get(base + urls[i % len(urls)])
+        if response.status_code != 200:
+            errors.append(f"{response.status_code} {urls[i % len(urls)]}: {response.text[:200]}")
+    times: list[float] = []
+    sizes: list[int] = []
+    deadline = time.monotonic() + budget_s
+    for i in range(requests):
+        if time.monotonic() > deadline:
+            break
+        url = urls[(i + warmup) % len(urls)]
+        started = time.perf_counter()
+        response = client.get(base + url)
+        body = response.content
+        times.append((time.perf_counter() - started) * 1000)
+        sizes.append(len(body))
+        if response.status_code != 200:
+            errors.append(f"{response.status_code} {url}: {response.text[:200]}")
+    ordered = sorted(times)
+    return {
+        "requests": len(times), "requested": requests, "warmup": warmup, "distinct_parameters": len(urls),
+        "median_ms": round(statistics.median(ordered), 2), "p99_ms": round(percentile(ordered, 99), 2),
+        "mean_ms": round(statistics.fmean(ordered), 2), "min_ms": round(ordered[0], 2), "max_ms": round(ordered[-1], 2),
+        "median_bytes": int(statistics.median(sizes)), "errors": len(errors), "error_examples": errors[:3],
+        "budget_spent": len(times) < requests, "target_median_ms": MEDIAN_TARGET_MS,
+        "met": bool(not errors and statistics.median(ordered) < MEDIAN_TARGET_MS),
+    }
+
+
+# --- report ------------------------------------------------------------------------------
+
+def write_results(result: dict[str, Any], stem: str) -> tuple[Path, Path]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = RESULTS / f"{stem}.json", RESULTS / f"{stem}.md"
+    json_path.write_text(json.dumps(result, indent=2) + "\n")
+    view, data = result["view"], result["data"]
+    yes = lambda ok: "met" if ok else "**NOT met**"  # noqa: E731
+    lines = [
+        "# Graph view and traversal benchmark",
+        "",
+        f"Generated by `python3 bench/graph_bench.py{result['command_args']}` on {result['when']} "
+        f"({result['machine']}).",
+        "",
+        f"Data: {data['triples']:,} synthetic triples from `bench/generate.py` (seed {data['seed']}), plus the "
+        f"ontology; embedded store built in {result['store']['seconds']} s"
+        f"{' (reused)' if result['store'].get('reused') else ''}.",
+        "",
+        "| figure | value | target | |",
+        "|---|---|---|---|",
+        f"| networkx view built from the embedded store (`build_view`) | {view['seconds']:.2f} s "
+        f"({view['nodes']:,} nodes, {view['edges']:,} edges) | < {VIEW_TARGET_S:.0f} s | {yes(view['met'])} |",
+    ]
+    b = view["breakdown"]
+    lines += [
+        "",
+        f"Where the view build's time goes (each step alone, after the timed build): SELECT edges "
+        f"{b['select_edges_s']} s ({b['select_edges_rows']:,} rows), literals {b['select_literals_s']} s "
+        f"({b['select_literals_rows']:,} rows), types {b['select_types_s']} s ({b['select_types_rows']:,} rows), "
+        f"sources {b['select_sources_s']} s ({b['select_sources_rows']:,} rows), each through a query executor as "
+        f"SPARQL JSON; networkx assembly (`GraphView.from_rows`) {b['assemble_s']} s. The timed build runs the four "
+        f"SELECTs concurrently on {view['executors']} executors.",
+        "",
+        "| figure | value | target | |",
+        "|---|---|---|---|",
+    ]
+    for name, m in result["requests"].items():
+        lines.append(f"| `{name}`: median / p99 over {m['requests']} requests | {m['median_ms']:.1f} ms / "
+                     f"{m['p99_ms']:.1f} ms | median < {MEDIAN_TARGET_MS:.0f} ms | {yes(m['met'])} |")
+    lines += [
+        "",
+        "| route | example request | requests | errors | median | p99 | mean | min | max | median answer |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, m in result["requests"].items():
+        lines.append(f"| {name} | `{m['example']}` | {m['requests']} (+{m['warmup']} warm-up; "
+                     f"{m['distinct_parameters']} rotating values) | {m['errors']} | {m['median_ms']:.1f} ms | "
+                     f"{m['p99_ms']:.1f} ms | {m['mean_ms']:.1f} ms | {m['min_ms']:.1f} ms | {m['max_ms']:.1f} ms | "
+                     f"{m['median_bytes']:,} B |")
+    service = result["service"]
+    lines += [
+        "",
+        f"Service: `python3 -m lexgraph serve` (1 web worker, default settings) with `LEXGRAPH_STORE_DIR` prebuilt "
+        f"and `LEXGRAPH_DATA_DIR` holding only the synthetic file; ready in {service['ready_s']:.1f} s. The first "
+        f"`/graph` request, which makes the service build its own view, took {service['first_graph_request_s']:.2f} s "
+        "(not counted above). Requests are sequential over one keep-alive connection from this process; latency is "
+        "as the client sees it. Percentiles are nearest-rank.",
+        "",
+        "Parameters rotate over values chosen from the view with seed 1: neighbourhoods of named things of every "
+        "kind (depth 2, default limit 100 nodes); shortest path (`max=1`) between pairs found by a 2–4-step walk and "
+        f"checked connected (path lengths {view['parameters']['path_lengths']}); timelines of states "
+        "(`Accept: application/json`).",
+    ]
+    if result.get("notes"):
+        lines += ["", *result["notes"]]
+    md_path.write_text("\n".join(lines) + "\n")
+    return md_path, json_path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=generate.parse_size, default=1_000_000, help="about how many triples (1M)")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per route (200)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per route first (20)")
+    parser.add_argument("--budget", type=float, default=130.0, help="seconds of timed requests per route at most (130)")
+    parser.add_argument("--executors", type=int, default=2, help="query executors of the store for the view build (2)")
+    args = parser.parse_args()
+    label = size_label(args.triples)
+    stem = "graph" if args.triples == 1_000_000 else f"graph-{label}"
+    run_started = time.perf_counter()
+
+    data_dir, data = ensure_data(args.triples, label)
+    store_dir, store = ensure_store(label, data_dir, data)
+    view, params = asyncio.run(_view_and_parameters(store_dir, args.executors))
+    view["target_s"] = VIEW_TARGET_S
+    view["met"] = view["seconds"] < VIEW_TARGET_S
+    routes = request_paths(params)
+    for name, urls in routes.items():
+        if not urls:
+            raise SystemExit(f"graph_bench: no parameters for {name}")
+
+    service = Service(store_dir, data_dir, WORK / "logs")
+    requests: dict[str, Any] = {}
+    try:
+        ready = service.wait_ready()
+        log(f"service ready in {ready:.1f} s at {service.url}")
+        with httpx.Client(timeout=120, trust_env=False, headers={"Accept": "application/json"}) as client:
+            started = time.perf_counter()
+            first = client.get(service.url + routes["neighbourhood (depth 2)"][0])
+            first_s = time.perf_counter() - started
+            if first.status_code != 200:
+                raise RuntimeError(f"first /graph request: {first.status_code} {first.text[:300]}")
+            log(f"first /graph request (the service builds its view): {first_s:.2f} s")
+            for name, urls in routes.items():
+                log(f"{name}: {args.warmup} warm-up + {args.requests} requests")
+                m = measure(client, service.url, urls, args.requests, args.warmup, args.budget)
+                m["example"] = urls[0]
+                requests[name] = m
+                log(f"{name}: median {m['median_ms']} ms, p99 {m['p99_ms']} ms, errors {m['errors']}")
+    finally:
+        service.stop()
+
+    notes = []
+    for name, m in requests.items():
+        if m["budget_spent"]:
+            notes.append(f"- `{name}`: the {args.budget:.0f} s budget ran out after {m['requests']} of "
+                         f"{m['requested']} requests.")
+        if m["errors"]:
+            notes.append(f"- `{name}`: {m['errors']} answers were not 200, e.g. {m['error_examples'][0]}")
+    load = os.getloadavg()
+    notes.append(f"- Load average at the end of the run: {load[0]:.2f} (machine shared with other work; "
+                 f"{os.cpu_count()} cores).")
+    cmd = "".join(f" {a}" for a in sys.argv[1:])
+    result = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "command_args": cmd, "data": data, "store": store, "view": view,
+        "service": {"ready_s": round(ready, 2), "first_graph_request_s": round(first_s, 3)},
+        "requests": requests,
+        "targets": {"view_build_s": VIEW_TARGET_S, "median_ms": MEDIAN_TARGET_MS},
+        "all_met": view["met"] and all(m["met"] for m in requests.values()),
+        "run_seconds": round(time.perf_counter() - run_started, 1),
+        "notes": notes,
+    }
+    md, js = write_results(result, stem)
+    log(f"wrote {md.relative_to(REPO)} and {js.relative_to(REPO)} in {result['run_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
