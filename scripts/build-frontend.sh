@@ -5,6 +5,7 @@
 #   - the query editor: YASGUI (@zazuko/yasgui)            -> static/yasgui/
 #   - the timeline page: vis-timeline's standalone UMD build -> static/vis-timeline/
 #     (it bundles vis-data and its other peers, so the page needs this one script)
+#   - the OpenAPI manual at /docs: Swagger UI (swagger-ui-dist)  -> static/swagger-ui/
 # Quick when already built: nothing happens while every copied file is newer than the package
 # files. Set LEXGRAPH_FRONTEND_REBUILD=1 to force a rebuild.
 set -euo pipefail
@@ -21,6 +22,7 @@ MODULES="$FRONTEND/node_modules"
 BUNDLES=(
     "yasgui|@zazuko/yasgui|build|yasgui.min.js yasgui.min.css yasgui.min.js.map|MIT licence, https://github.com/rdfjs/Yasgui"
     "vis-timeline|vis-timeline|.|standalone/umd/vis-timeline-graph2d.min.js standalone/umd/vis-timeline-graph2d.min.js.map styles/vis-timeline-graph2d.min.css styles/vis-timeline-graph2d.min.css.map|Apache-2.0 or MIT licence, https://github.com/visjs/vis-timeline"
+    "swagger-ui|swagger-ui-dist|.|swagger-ui-bundle.js swagger-ui.css favicon-32x32.png|Apache-2.0 licence, https://github.com/swagger-api/swagger-ui"
 )
 
 up_to_date() {

@@ -10,6 +10,8 @@ from typing import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
@@ -46,7 +48,18 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Lexg
         version=__version__,
         description="A knowledge graph of treaties, laws and institutions: SPARQL 1.1 query endpoint, downloads.",
         lifespan=lifespan,
+        docs_url=None,  # served below from our own copy of Swagger UI: no CDN at run time
+        redoc_url=None,
     )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="lexgraph API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js", swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png", swagger_ui_parameters={"validatorUrl": None},
+        )
+
     app.state.lexgraph = state
     install_error_handlers(app)
     app.add_middleware(
