@@ -92,6 +92,7 @@ def shacl_findings(inputs: ValidationInputs, *, inference: bool) -> list[Finding
         graph,
         shacl_graph=inputs.shapes,
         inference="none",
+        inplace=True,  # the graph was built for this run alone; no need for pyshacl to copy it
         abort_on_first=False,
         allow_warnings=True,
         meta_shacl=False,
