@@ -9,30 +9,18 @@ import json
 import re
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from lexgraph.api.pages import YASGUI_DIR
 from lexgraph.catalog import named_queries
 
+from .browser import BROWSER_ACCEPT, chromium, wait_for
 from .servers import REPO, Server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-WAIT_S = 30
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=1400,1000"]
 TITLES = [q.title for q in named_queries(REPO / "queries")]
 KAZAKHSTAN_LABEL = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?label WHERE { <https://w3id.org/lexgraph/id/party/kazakhstan> skos:prefLabel ?label }"""
@@ -41,34 +29,8 @@ ACTIVE = ".tabPanel.active"
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not path.exists():
-            pytest.fail(f"{path} is missing: apt-get install chromium chromium-driver (scripts/test.sh does)")
-    if not (YASGUI_DIR / "yasgui.min.js").exists():
-        pytest.fail("the YASGUI bundle is not built: run bash scripts/build-frontend.sh (scripts/test.sh does)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    # The network log (every request the browser sends, from DevTools) and the console log.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT_S)
-    driver.set_script_timeout(WAIT_S)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), needs=(YASGUI_DIR / "yasgui.min.js",)) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def wait_for(driver: WebDriver, script: str, what: str) -> Any:
-    """Run ``script`` until it returns something truthy; fail after WAIT_S seconds."""
-    try:
-        return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(lambda d: d.execute_script(script))
-    except TimeoutException:
-        console = [entry["message"] for entry in driver.get_log("browser")]
-        pytest.fail(f"timed out after {WAIT_S} s waiting for {what}; browser console: {console}")
 
 
 def open_editor(driver: WebDriver, url: str) -> None:

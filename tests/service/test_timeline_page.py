@@ -11,29 +11,18 @@ import json
 import re
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from lexgraph.api.routes_timeline_page import VIS_DIR
 
+from .browser import BROWSER_ACCEPT, chromium, wait_for
 from .servers import Server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-WAIT_S = 30
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=1400,1000"]
 ID = "https://w3id.org/lexgraph/id/"
 WCT_RATIFICATION = ID + "treaty-action/kz-wct-ratification-wipoarticle"  # 2004-08-12, contested (precision)
 WCT_RATIFICATION_PAGE = "/id/treaty-action/kz-wct-ratification-wipoarticle"
@@ -44,33 +33,8 @@ YEAR_EVENT = ID + "act-event/copyright-law-adoption-cable2005"  # "1996"
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not path.exists():
-            pytest.fail(f"{path} is missing: apt-get install chromium chromium-driver (scripts/test.sh does)")
-    if not (VIS_DIR / "vis-timeline-graph2d.min.js").exists():
-        pytest.fail("the vis-timeline bundle is not built: run bash scripts/build-frontend.sh (scripts/test.sh does)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT_S)
-    driver.set_script_timeout(WAIT_S)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), needs=(VIS_DIR / "vis-timeline-graph2d.min.js",)) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def wait_for(driver: WebDriver, script: str, what: str) -> Any:
-    """Run ``script`` until it returns something truthy; fail after WAIT_S seconds."""
-    try:
-        return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(lambda d: d.execute_script(script))
-    except TimeoutException:
-        console = [entry["message"] for entry in driver.get_log("browser")]
-        pytest.fail(f"timed out after {WAIT_S} s waiting for {what}; browser console: {console}")
 
 
 def open_timeline(driver: WebDriver, url: str) -> int:

@@ -71,10 +71,10 @@ def build_store(
                 on_progress(done, total)
         store.flush()
     except BaseException:
-        del store
+        store = None  # type: ignore[assignment]  # closes it, before its files go
         shutil.rmtree(store_dir, ignore_errors=True)
         raise
-    del store
+    store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     return counts
 
 

@@ -1,0 +1,59 @@
+"""Headless Chromium for the page tests: Debian's chromium driven by its chromedriver through
+Selenium, started with flags that keep it off the network, and a bounded wait."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT_S = 30
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1400,1000"]
+
+
+@contextmanager
+def chromium(profile_dir: Path, *, needs: tuple[Path, ...] = ()) -> Iterator[WebDriver]:
+    """A headless Chromium with a fresh profile, its network and console logs recorded; fails
+    (never skips) when the browser, its driver or a front-end bundle in ``needs`` is missing."""
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not path.exists():
+            pytest.fail(f"{path} is missing: apt-get install chromium chromium-driver (scripts/test.sh does)")
+    for path in needs:
+        if not path.exists():
+            pytest.fail(f"{path} is not built: run bash scripts/build-frontend.sh (scripts/test.sh does)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile_dir}")
+    # The network log (every request the browser sends, from DevTools) and the console log.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(WAIT_S)
+    driver.set_script_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(driver: WebDriver, script: str, what: str) -> Any:
+    """Run ``script`` until it returns something truthy; fail after WAIT_S seconds."""
+    try:
+        return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(lambda d: d.execute_script(script))
+    except TimeoutException:
+        console = [entry["message"] for entry in driver.get_log("browser")]
+        pytest.fail(f"timed out after {WAIT_S} s waiting for {what}; browser console: {console}")
