@@ -3,6 +3,8 @@ Selenium, started with flags that keep it off the network, and a bounded wait.""
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,3 +59,25 @@ def wait_for(driver: WebDriver, script: str, what: str) -> Any:
     except TimeoutException:
         console = [entry["message"] for entry in driver.get_log("browser")]
         pytest.fail(f"timed out after {WAIT_S} s waiting for {what}; browser console: {console}")
+
+
+def loaded_urls(driver: WebDriver) -> list[str]:
+    """The page and every resource it loaded, as the page's own timing records them."""
+    return list(driver.execute_script(
+        "return [location.href, ...performance.getEntriesByType('navigation').map(e => e.name),"
+        " ...performance.getEntriesByType('resource').map(e => e.name)]"))
+
+
+def sent_urls(driver: WebDriver) -> list[str]:
+    """Every network request the browser sent since the log was last read, as DevTools saw it
+    (failed ones included, which the page's timing may leave out); chrome:// pages are the
+    browser's own and left out."""
+    sent = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+    urls = [m["params"]["request"]["url"] for m in sent if m["method"] == "Network.requestWillBeSent"]
+    return [url for url in urls if urllib.parse.urlsplit(url).scheme in ("http", "https", "ws", "wss")]
+
+
+def foreign(urls: list[str], base_url: str) -> list[str]:
+    """The URLs not on ``base_url``'s origin."""
+    origin = urllib.parse.urlsplit(base_url)[:2]
+    return [url for url in urls if urllib.parse.urlsplit(url)[:2] != origin]

@@ -18,7 +18,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from lexgraph.api.pages import YASGUI_DIR
 from lexgraph.catalog import named_queries
 
-from .browser import BROWSER_ACCEPT, chromium, wait_for
+from .browser import BROWSER_ACCEPT, chromium, foreign, loaded_urls, sent_urls, wait_for
 from .servers import REPO, Server
 
 TITLES = [q.title for q in named_queries(REPO / "queries")]
@@ -159,18 +159,9 @@ def test_nothing_is_loaded_from_another_origin(browser: WebDriver, embedded_serv
     browser.execute_script("window.lexgraphYasgui.getTab().getYasqe().autocomplete()")
     wait_for(browser, "return document.readyState === 'complete'", "the page to settle")
 
-    origin = urllib.parse.urlsplit(embedded_server.url)
-    loaded = browser.execute_script(
-        "return [location.href, ...performance.getEntriesByType('navigation').map(e => e.name),"
-        " ...performance.getEntriesByType('resource').map(e => e.name)]")
+    loaded = loaded_urls(browser)
     assert any(url.endswith("/static/yasgui/yasgui.min.js") for url in loaded)
     assert any(url.endswith("/static/yasgui/yasgui.min.css") for url in loaded)
-    foreign = [url for url in loaded if urllib.parse.urlsplit(url)[:2] != origin[:2]]
-    assert foreign == []
-
-    # Every request the browser sent, as DevTools saw it (including failed ones, which the
-    # page's resource timing may leave out). chrome:// pages are the browser's own.
-    sent = [json.loads(entry["message"])["message"] for entry in browser.get_log("performance")]
-    urls = [m["params"]["request"]["url"] for m in sent if m["method"] == "Network.requestWillBeSent"]
-    network = [url for url in urls if urllib.parse.urlsplit(url).scheme in ("http", "https", "ws", "wss")]
-    assert network and [url for url in network if urllib.parse.urlsplit(url)[:2] != origin[:2]] == []
+    assert foreign(loaded, embedded_server.url) == []
+    network = sent_urls(browser)
+    assert network and foreign(network, embedded_server.url) == []

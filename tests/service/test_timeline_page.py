@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +19,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from lexgraph.api.routes_timeline_page import VIS_DIR
 
-from .browser import BROWSER_ACCEPT, chromium, wait_for
+from .browser import BROWSER_ACCEPT, chromium, foreign, loaded_urls, sent_urls, wait_for
 from .servers import Server
 
 ID = "https://w3id.org/lexgraph/id/"
@@ -121,14 +120,9 @@ def test_clicking_an_event_opens_its_entity_page(browser: WebDriver, embedded_se
 def test_nothing_is_loaded_from_another_origin(browser: WebDriver, embedded_server: Server) -> None:
     open_timeline(browser, embedded_server.url + "/timeline?party=kazakhstan")
     wait_for(browser, "return document.readyState === 'complete'", "the page to settle")
-    origin = urllib.parse.urlsplit(embedded_server.url)
-    loaded = browser.execute_script(
-        "return [location.href, ...performance.getEntriesByType('navigation').map(e => e.name),"
-        " ...performance.getEntriesByType('resource').map(e => e.name)]")
+    loaded = loaded_urls(browser)
     assert any(url.endswith("/static/vis-timeline/vis-timeline-graph2d.min.js") for url in loaded)
     assert any(url.endswith("/static/vis-timeline/vis-timeline-graph2d.min.css") for url in loaded)
-    assert [url for url in loaded if urllib.parse.urlsplit(url)[:2] != origin[:2]] == []
-    sent = [json.loads(entry["message"])["message"] for entry in browser.get_log("performance")]
-    urls = [m["params"]["request"]["url"] for m in sent if m["method"] == "Network.requestWillBeSent"]
-    network = [url for url in urls if urllib.parse.urlsplit(url).scheme in ("http", "https", "ws", "wss")]
-    assert network and [url for url in network if urllib.parse.urlsplit(url)[:2] != origin[:2]] == []
+    assert foreign(loaded, embedded_server.url) == []
+    network = sent_urls(browser)
+    assert network and foreign(network, embedded_server.url) == []
