@@ -39,7 +39,13 @@ def test_nodes_are_iris_and_literals_are_attributes(view: GraphView) -> None:
     assert not any(p == LG + "evidence" for _, _, p in view.graph.edges(keys=True))
     customs = view.graph.nodes[ID + "org/kz-customs-authority"]
     assert customs["label"] == "Customs authority of Kazakhstan"
-    assert "Customs Agency" in [v for v, _, _ in customs["literals"]["http://www.w3.org/2004/02/skos/core#altLabel"]]
+    # The view keeps only the literals it reports (labels, claim dates), so other literals
+    # such as alternative labels and descriptions stay in the store.
+    assert "http://www.w3.org/2004/02/skos/core#altLabel" not in customs["literals"]
+    competence = view.graph.nodes[ID + "competence/kz-national-patent-office-registers-patents-and-trademarks-paper1999"]
+    assert competence["literals"][LG + "from"] == [("1992", "", "http://www.w3.org/2001/XMLSchema#gYear")]
+    assert LG + "description" not in competence["literals"]
+    assert competence["sources"] == []  # only the claims hierarchies report keep their sources
 
 
 def test_references_resolve() -> None:

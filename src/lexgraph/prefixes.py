@@ -41,7 +41,8 @@ class Terms(str):
     def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        return str(self) + name
+        iri = self.__dict__[name] = str(self) + name  # found without this method next time
+        return iri
 
     def __getitem__(self, key):  # type: ignore[no-untyped-def, override]
         if isinstance(key, str):

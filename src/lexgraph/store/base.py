@@ -21,6 +21,10 @@ class QueryRequest:
     """Graphs that form the default graph; empty means the union of all graphs."""
     named_graphs: tuple[str, ...] = field(default=())
     """Graphs visible to GRAPH; empty means all."""
+    whole: bool = False
+    """For lexgraph's own reads of SELECT or ASK answers (never set from a user's request):
+    the store's serialiser writes the whole answer in one go, with no row cap and no row
+    count (``Answer.count`` is -1), which for big answers takes a third less time."""
 
 
 class GraphStore(Protocol):

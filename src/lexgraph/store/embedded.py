@@ -11,13 +11,14 @@ from typing import Callable, Sequence
 
 import pyoxigraph as ox
 
-from ..errors import RdfSyntaxError, SyntaxErrorLocation, UsageError
+from ..errors import QueryTimeout, RdfSyntaxError, SyntaxErrorLocation, UsageError
 from ..executor import ExecutorPool
 from ..files import rdf_files
 from ..media import Format
 from ..prefixes import BASE_IRI
 from ..results import Answer, write_graph
 from .base import QueryRequest
+from .oxigraph_run import run_on_store
 from .select import graph_names
 
 GRAPH_BASE = BASE_IRI + "graph/"
@@ -79,18 +80,32 @@ def build_store(
 
 
 class EmbeddedStore:
-    """The default store: on-disk pyoxigraph, read-only, behind an executor pool."""
+    """The default store: on-disk pyoxigraph, read-only.
+
+    Queries from users go to a pool of executor processes, which can be killed when a query
+    runs past its time limit. lexgraph's own reads (``QueryRequest.whole``: timelines, pages,
+    the graph view) are known queries, so they run in threads of this process on its own
+    read-only handle: no pipe to cross, one shared cache, and pyoxigraph lets go of the GIL
+    while it evaluates, so several run at once.
+    """
 
     kind = "embedded"
 
     def __init__(self, store_dir: Path, executors: int) -> None:
         self.store_dir = store_dir
         self.pool = ExecutorPool(str(store_dir), executors)
+        self._reader: ox.Store | None = None
 
     async def start(self) -> None:
         await self.pool.start()
+        self._reader = await asyncio.to_thread(ox.Store.read_only, str(self.store_dir))
 
     async def query(self, request: QueryRequest) -> Answer:
+        if request.whole and self._reader is not None:
+            try:
+                return await asyncio.wait_for(asyncio.to_thread(run_on_store, self._reader, request), request.timeout_s)
+            except asyncio.TimeoutError:
+                raise QueryTimeout(request.timeout_s) from None
         return await self.pool.run(request)
 
     async def graph_names(self) -> list[str]:
@@ -103,6 +118,7 @@ class EmbeddedStore:
 
     async def close(self) -> None:
         await self.pool.close()
+        self._reader = None
 
 
 def _export(store_dir: str, fmt: Format) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
-from ..results import Answer, answer
+from ..results import RESULTS_FORMATS, Answer, answer
 from .base import QueryRequest
 
 
@@ -24,6 +24,9 @@ def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     try:
         result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
+        if request.whole and isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            body = result.serialize(format=RESULTS_FORMATS[request.format.name])
+            return Answer(body or b"", request.format.content_type, -1, False)
         return answer(result, request.format, request.max_results)
     except SyntaxError as exc:
         raise syntax_error(str(exc)) from None

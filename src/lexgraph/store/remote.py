@@ -51,6 +51,8 @@ class RemoteStore:
     async def query(self, request: QueryRequest) -> Answer:
         graph = request.format.name in _GRAPH_KINDS
         accept = "application/n-triples" if graph else "application/sparql-results+json"
+        if request.whole:
+            accept = request.format.content_type
         data: list[tuple[str, str]] = [("query", request.query)]
         data += [("default-graph-uri", g) for g in request.default_graphs]
         data += [("named-graph-uri", g) for g in request.named_graphs]
@@ -69,6 +71,8 @@ class RemoteStore:
             raise error if error.line is not None else QuerySyntaxError(f"the remote server refused the query: {message}")
         if response.status_code != 200:
             raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code}")
+        if request.whole:
+            return Answer(response.content, request.format.content_type, -1, False)
         if graph:
             triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
             return answer(triples, request.format, request.max_results)  # type: ignore[arg-type]

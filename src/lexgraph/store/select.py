@@ -1,22 +1,58 @@
-"""Ask any store a SELECT query and get plain rows back, for code that needs values
-(the service description, timelines, traversal) rather than a serialised answer."""
+"""Ask any store a SELECT or ASK query and get plain values back, for code that needs values
+(the service description, timelines, traversal) rather than a serialised answer.
+
+These are lexgraph's own reads, so they ask for whole answers (``QueryRequest.whole``): the
+queries are ours and bounded by the data, and the time limit still holds."""
 
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 
 from ..media import negotiate
 from .base import GraphStore, QueryRequest
 
 _JSON = negotiate("solutions", None, "json")
+_TSV = negotiate("solutions", None, "tsv")
 
 
-async def select(store: GraphStore, query: str, *, timeout_s: float = 120.0,
-                 max_results: int = 10_000_000) -> list[dict[str, str]]:
+async def select_terms(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> list[dict[str, dict[str, str]]]:
+    """Rows of a SELECT as variable → SPARQL JSON term (``type``, ``value``, ``xml:lang``,
+    ``datatype``); unbound variables are absent."""
+    answer = await store.query(QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=0, whole=True))
+    return json.loads(answer.body)["results"]["bindings"]
+
+
+async def ask(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> bool:
+    """The answer to an ASK query."""
+    answer = await store.query(QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=1, whole=True))
+    return bool(json.loads(answer.body)["boolean"])
+
+
+async def select(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> list[dict[str, str]]:
     """Rows of a SELECT as variable → lexical value (IRIs as strings); unbound variables are absent."""
-    answer = await store.query(QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=max_results))
-    body = json.loads(answer.body)
-    return [{name: term["value"] for name, term in binding.items()} for binding in body["results"]["bindings"]]
+    rows = await select_terms(store, query, timeout_s=timeout_s)
+    return [{name: term["value"] for name, term in row.items()} for row in rows]
+
+
+async def select_iris(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> list[tuple[str, ...]]:
+    """The rows of a SELECT in which every value is an IRI, read from TSV (far less to parse
+    than JSON for big answers); rows with a blank node, a literal or an unbound value are
+    left out, so queries need no FILTER, which costs the store more than the rows do."""
+    answer = await store.query(QueryRequest(query, _TSV, timeout_s=timeout_s, max_results=0, whole=True))
+    text = answer.body.decode()
+    header, _, body = text.partition("\n")
+    width = len(header.split("\t"))
+    rows = _iri_rows(width).findall(body)
+    return rows if width > 1 else [(iri,) for iri in rows]
+
+
+@lru_cache(maxsize=8)
+def _iri_rows(width: int) -> re.Pattern[str]:
+    """A TSV line of ``width`` IRIs, each captured without its angle brackets (an IRI holds no
+    ``>``, tab or newline; a blank node or literal cell does not start with ``<``)."""
+    return re.compile("^" + "\t".join(["<([^>\t\n]*)>"] * width) + "$", re.MULTILINE)
 
 
 async def graph_names(store: GraphStore) -> list[str]:
