@@ -6,10 +6,12 @@ import asyncio
 from pathlib import Path
 
 import pyoxigraph as ox
+import networkx as nx
 import pytest
 
+from lexgraph.snapshot import Snapshot
 from lexgraph.store.embedded import EmbeddedStore, build_store, source_files
-from lexgraph.traverse import (BadReference, GraphView, GraphViewHolder, UnknownNode, ancestors, build_view,
+from lexgraph.traverse import (BadReference, GraphView, UnknownNode, ancestors, build_view,
                                descendants, expand, hierarchy_edges, neighbours, paths, subgraph, turtle)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -172,7 +174,7 @@ def test_turtle_subgraph_holds_the_path_triples(view: GraphView) -> None:
             LG + "implementsTreatyArticle", ID + "treaty/trips/article/51") in parsed
 
 
-def test_holder_builds_once_and_swaps_whole(view: GraphView) -> None:
+def test_snapshot_builds_once_and_swaps_whole(view: GraphView) -> None:
     built: list[GraphView] = []
 
     async def builder(_store: object) -> GraphView:
@@ -182,11 +184,28 @@ def test_holder_builds_once_and_swaps_whole(view: GraphView) -> None:
         return fresh
 
     async def scenario() -> None:
-        holder = GraphViewHolder(object(), builder)  # type: ignore[arg-type]
-        assert holder.current is None
-        first = await asyncio.gather(*(holder.get() for _ in range(5)))
+        snapshot: Snapshot[GraphView] = Snapshot(object(), builder)  # type: ignore[arg-type]
+        assert snapshot.current is None and await snapshot.rebuild() is None and not built  # nothing in use yet
+        first = await asyncio.gather(*(snapshot.get() for _ in range(5)))
         assert len(built) == 1 and all(v is built[0] for v in first)
-        rebuilt = await holder.rebuild()
-        assert rebuilt is built[1] and await holder.get() is rebuilt and first[0] is not rebuilt
+        rebuilding = asyncio.create_task(snapshot.rebuild())
+        await asyncio.sleep(0)
+        assert snapshot.current is first[0]  # readers keep the old view while the new one is built
+        rebuilt = await rebuilding
+        assert rebuilt is built[1] and await snapshot.get() is rebuilt and first[0] is not rebuilt
 
     asyncio.run(scenario())
+
+
+def test_the_graphs_are_those_networkx_builds_itself(view: GraphView) -> None:
+    """The view fills networkx's adjacency directly (for speed); it must equal the real thing."""
+    expected = nx.MultiDiGraph()
+    expected.add_nodes_from(view.graph.nodes(data=True))
+    expected.add_edges_from((s, o, p, {}) for s, o, p in view.graph.edges(keys=True))
+    assert nx.utils.graphs_equal(view.graph, expected)
+    assert sorted(view.graph.in_edges(keys=True)) == sorted(expected.in_edges(keys=True))
+    assert view.graph.number_of_edges() == expected.number_of_edges() > 1000
+    simple = nx.Graph()
+    simple.add_nodes_from(view.graph.nodes)
+    simple.add_edges_from((s, o) for s, o in view.graph.edges() if s != o)
+    assert nx.utils.graphs_equal(view.undirected, simple)

@@ -1,7 +1,8 @@
 """A bounded cache of answers, keyed by everything that decides an answer.
 
-The public endpoint is read-only, so an answer cannot go stale while the store is loaded;
-a store that changes must call :meth:`AnswerCache.clear`. Like the result caches of
+The public endpoint is read-only, so an answer goes stale only when the store behind it is
+changed from outside (a remote server being loaded); the service then calls
+:meth:`AnswerCache.clear`, and an answer computed before the change is not kept. Like the result caches of
 Wikidata's query service, it turns repeated questions into lookups.
 """
 
@@ -28,6 +29,8 @@ class AnswerCache:
         self._bytes = 0
         self.hits = 0
         self.misses = 0
+        self.generation = 0
+        """Counts :meth:`clear` calls: an answer asked for before a clear is not kept after it."""
 
     def get(self, key: CacheKey) -> Answer | None:
         answer = self._entries.get(key)
@@ -38,9 +41,10 @@ class AnswerCache:
         self.hits += 1
         return answer
 
-    def put(self, key: CacheKey, answer: Answer) -> None:
+    def put(self, key: CacheKey, answer: Answer, generation: int) -> None:
+        """Keep ``answer``, computed since :attr:`generation` was ``generation``."""
         size = len(answer.body)
-        if size > self.max_bytes // 4 or key in self._entries:
+        if size > self.max_bytes // 4 or key in self._entries or generation != self.generation:
             return
         self._entries[key] = answer
         self._bytes += size
@@ -51,3 +55,4 @@ class AnswerCache:
     def clear(self) -> None:
         self._entries.clear()
         self._bytes = 0
+        self.generation += 1

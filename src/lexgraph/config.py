@@ -28,6 +28,9 @@ LEXGRAPH_STORE              embedded (or remote)
 LEXGRAPH_STORE_DIR          a new temporary folder (embedded store location)
 LEXGRAPH_REMOTE_QUERY_URL   (remote mode) the SPARQL 1.1 query endpoint
 LEXGRAPH_REMOTE_STORE_URL   (remote mode) the Graph Store Protocol endpoint
+LEXGRAPH_STORE_CHECK_S      30 (remote mode: seconds between checks for changed
+                            content, which clear the cache and rebuild the graph
+                            view; 0 never checks)
 ==========================  =====================================================
 """
 
@@ -74,6 +77,7 @@ class Settings:
     store_dir: Path | None = None
     remote_query_url: str | None = None
     remote_store_url: str | None = None
+    store_check_s: float = 30.0
 
 
 def _dir(env: Mapping[str, str], name: str, default: Path, *, must_exist: bool) -> Path:
@@ -146,4 +150,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         store_dir=Path(store_dir) if store_dir else None,
         remote_query_url=remote_query_url,
         remote_store_url=_url(env, "LEXGRAPH_REMOTE_STORE_URL"),
+        store_check_s=_number(env, "LEXGRAPH_STORE_CHECK_S", 30.0, float, 0),
     )

@@ -35,7 +35,7 @@ class Exportable(Protocol):
 
 
 class Exports:
-    """Builds the downloads on first use and remembers them."""
+    """Builds the downloads on first use and remembers them until :meth:`clear`."""
 
     def __init__(self, store: Exportable, folder: Path) -> None:
         self.store = store
@@ -52,6 +52,10 @@ class Exports:
                 await asyncio.to_thread(path.write_bytes, body)
                 self._built[fmt.name] = Export(fmt, path, len(body), hashlib.sha256(body).hexdigest())
             return self._built[fmt.name]
+
+    def clear(self) -> None:
+        """Forget the files built so far (the store changed); each is rebuilt on next use."""
+        self._built = {}
 
     async def all(self) -> list[Export]:
         return [await self.get(fmt) for fmt in EXPORT_FORMATS]

@@ -18,7 +18,7 @@ import asyncio
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from .errors import UserError
@@ -215,21 +215,3 @@ async def build_index(store: GraphStore) -> LabelIndex:
         select(store, prologue + _LABELS), select(store, prologue + _QUOTES), select(store, prologue + _TYPES))
     return LabelIndex(labels, quotes, types)
 
-
-class Lazy:
-    """A value built from the store on first use, once however many ask at the same time.
-    The store does not change while it is served, so the value is kept."""
-
-    def __init__(self, store: GraphStore, builder: Callable[[GraphStore], Awaitable[object]]) -> None:
-        self._store = store
-        self._builder = builder
-        self._value: object | None = None
-        self._lock = asyncio.Lock()
-
-    async def get(self) -> object:
-        if self._value is not None:
-            return self._value
-        async with self._lock:
-            if self._value is None:
-                self._value = await self._builder(self._store)
-            return self._value

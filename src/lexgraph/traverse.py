@@ -12,8 +12,9 @@ queries (so embedded and remote mode behave alike) into a ``MultiDiGraph``:
   the claim that links two things; evidence blank nodes are skipped and literals are
   attributes, never nodes.
 
-The view never changes after it is built; :class:`GraphViewHolder` swaps in a rebuilt one
-whole, so a request sees either the old view or the new one.
+The view never changes after it is built; the service keeps it in a
+:class:`~lexgraph.snapshot.Snapshot`, which swaps in a rebuilt one whole when the store
+changes, so a request sees either the old view or the new one.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Awaitable, Callable, Iterable, Literal, TypeVar
+from typing import Callable, Iterable, Literal, TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
@@ -392,17 +393,27 @@ class _Gated:
         return answer
 
 
-async def build_view(store: GraphStore) -> GraphView:
-    """Read the store and assemble the view (off the event loop).
+@dataclass(frozen=True)
+class ViewRows:
+    """What the view is built from, as :func:`read_view_rows` reads it from the store."""
+
+    links: list[tuple[str, str, str]]
+    """IRI-to-IRI triples, sorted by predicate, then subject and object."""
+    literals: list[tuple[str, str, tuple[str, str, str]]]
+    types: list[tuple[str, str]]
+    sources: list[tuple[str, str]]
+
+
+async def read_view_rows(store: GraphStore) -> ViewRows:
+    """Read what the view needs from the store.
 
     The store is read in small queries, one per predicate, rather than a few big ones: an
     on-disk store spends most of a big answer's time turning stored ids back into IRIs, and
-    separate queries let every executor (or the remote server's threads) do that at once.
+    separate queries let every thread (or the remote server's threads) do that at once.
     The queries carry no FILTER on the rows they return (a filter makes the store decode each
     term it tests); blank nodes and literals are dropped while reading the answer instead, and
     predicates that never link to an IRI are skipped after an ASK that stops at the first link.
     """
-    started = time.perf_counter()
     reader = _Gated(store, BUILD_CONCURRENCY)
 
     async def links_of(predicate: str) -> list[tuple[str, str, str]]:
@@ -422,52 +433,22 @@ async def build_view(store: GraphStore) -> GraphView:
         return [(row["s"]["value"], predicate, (row["o"]["value"], row["o"].get("xml:lang", ""), row["o"].get("datatype", "")))
                 for row in rows if row["s"]["type"] == "uri" and row["o"]["type"] == "literal"]
 
-    # The longest reads first, so that neither executor is left with a long one at the end.
+    # The longest reads first, so that neither thread is left with a long one at the end.
     sources, types, links, *literals = await asyncio.gather(
         select_iris(reader, _SOURCES), select_iris(reader, _TYPES), all_links(),
         *(literals_of(p) for p in VIEW_LITERALS))
-    view = await asyncio.to_thread(_without_gc, GraphView.from_rows, links, [row for rows in literals for row in rows], types, sources)
+    return ViewRows(links, [row for rows in literals for row in rows], types, sources)  # type: ignore[arg-type]
+
+
+async def build_view(store: GraphStore) -> GraphView:
+    """Read the store and assemble the view (the assembly off the event loop)."""
+    started = time.perf_counter()
+    rows = await read_view_rows(store)
+    view = await asyncio.to_thread(_without_gc, GraphView.from_rows, rows.links, rows.literals, rows.types, rows.sources)
     view.build_seconds = time.perf_counter() - started
     log.info("graph view: %d nodes, %d edges in %.2f s", view.graph.number_of_nodes(),
              view.graph.number_of_edges(), view.build_seconds)
     return view
-
-
-class GraphViewHolder:
-    """The current view of a store: built on first use, replaced whole by :meth:`rebuild`.
-
-    Readers take ``self._view`` once and keep that object, and a rebuild replaces it with
-    one reference assignment, so no request ever sees a half-built or half-changed view.
-    """
-
-    def __init__(self, store: GraphStore,
-                 builder: Callable[[GraphStore], Awaitable[GraphView]] = build_view) -> None:
-        self._store = store
-        self._builder = builder
-        self._view: GraphView | None = None
-        self._lock = asyncio.Lock()
-
-    @property
-    def current(self) -> GraphView | None:
-        """The view in use, or None before the first build."""
-        return self._view
-
-    async def get(self) -> GraphView:
-        """The current view, building it first if nobody has yet (one build, however many ask)."""
-        view = self._view
-        if view is not None:
-            return view
-        async with self._lock:
-            if self._view is None:
-                self._view = await self._builder(self._store)
-            return self._view
-
-    async def rebuild(self) -> GraphView:
-        """Build a new view from the store (after it changed) and swap it in."""
-        async with self._lock:
-            view = await self._builder(self._store)
-            self._view = view
-            return view
 
 
 # --------------------------------------------------------------------------- neighbours

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import tempfile
 from contextlib import asynccontextmanager
@@ -19,6 +21,7 @@ from ..catalog import named_queries
 from ..config import Settings, load_settings
 from ..exports import Exports
 from ..store.base import GraphStore
+from ..store.changes import watch
 from ..cache import AnswerCache
 from . import routes_data, routes_graph, routes_pages, routes_sparql, routes_timeline
 from .query_endpoint import LexgraphASGI, QueryEndpoint
@@ -33,14 +36,21 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Lexg
     started and closed with the app (its lifespan)."""
     state = ServiceState(
         settings=settings, store=store, exports=Exports(store, exports_dir),  # type: ignore[arg-type]
-        named_queries=named_queries(settings.queries_dir),
+        named_queries=named_queries(settings.queries_dir), cache=AnswerCache(settings.cache_bytes),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.start()  # type: ignore[attr-defined]
         await state.refresh_graphs()
+        watcher = None
+        if store.kind == "remote" and settings.store_check_s > 0:  # the embedded store never changes
+            watcher = asyncio.create_task(watch(store, settings.store_check_s, state.store_changed))
         yield
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
         await store.close()
 
     app = FastAPI(
@@ -75,9 +85,8 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Lexg
     app.include_router(routes_timeline.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_pages.router)
-    app.state.graph_views = routes_graph.GraphViewHolder(store)  # built on first use
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    return LexgraphASGI(app, QueryEndpoint(state, AnswerCache(settings.cache_bytes)))
+    return LexgraphASGI(app, QueryEndpoint(state))
 
 
 def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:

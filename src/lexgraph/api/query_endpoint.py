@@ -15,7 +15,7 @@ import re
 from typing import Any, Awaitable, Callable, MutableMapping
 from urllib.parse import parse_qsl
 
-from ..cache import AnswerCache, cache_key
+from ..cache import cache_key
 from ..errors import LexgraphError, PayloadTooLarge, UsageError
 from ..sparql import prepare
 from .errors import error_body, status_of
@@ -69,9 +69,9 @@ async def _body(receive: Receive, headers: dict[bytes, bytes], limit: int) -> by
 class QueryEndpoint:
     """Answers SPARQL 1.1 Protocol query requests from the store, through the answer cache."""
 
-    def __init__(self, state: ServiceState, cache: AnswerCache) -> None:
+    def __init__(self, state: ServiceState) -> None:
         self.state = state
-        self.cache = cache
+        self.cache = state.cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
@@ -112,8 +112,9 @@ class QueryEndpoint:
         key = cache_key(request)
         answer = self.cache.get(key)
         if answer is None:
+            generation = self.cache.generation
             answer = await self.state.store.query(request)
-            self.cache.put(key, answer)
+            self.cache.put(key, answer, generation)
         extra = [(b"x-result-count", str(answer.count).encode()),
                  (b"x-result-capped", b"true" if answer.capped else b"false")]
         if answer.capped:

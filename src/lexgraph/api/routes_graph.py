@@ -16,9 +16,10 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..media import NotAcceptable, parse_accept
-from ..traverse import (BadReference, GraphViewHolder, UnknownNode, ancestors, descendants, hierarchy_edges,
+from ..traverse import (BadReference, UnknownNode, ancestors, descendants, hierarchy_edges,
                         neighbours, paths, subgraph, turtle)
 from .errors import VARY_ACCEPT, error_response
+from .state import get_state
 
 router = APIRouter(prefix="/graph", tags=["graph"])
 
@@ -233,8 +234,7 @@ async def _answer(request: Request, compute: Callable[[Any], Any], model: type[_
     in the negotiated format, mapping lexgraph's errors to 404 / 406 / 422."""
     try:
         as_turtle = _wants_turtle(request)
-        holder: GraphViewHolder = request.app.state.graph_views
-        view = await holder.get()
+        view = await get_state(request).view.get()
         result = await asyncio.to_thread(compute, view)
     except NotAcceptable as exc:
         return error_response(exc)

@@ -21,13 +21,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ..entity import Catalog, Claim, Entity, Evidence, Fact, Ref, Term, build_catalog, describe, ref
+from ..entity import Catalog, Claim, Entity, Evidence, Fact, Ref, Term, describe, ref
 from ..media import GRAPH_FORMATS, NotAcceptable, parse_accept, prefers_html
 from ..prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS
 from ..results import write_graph
-from ..search import VOCAB_IRI, EmptyQuery, LabelIndex, Lazy, build_index, page_path, short_name
-from ..traverse import GraphViewHolder, UnknownNode, neighbours
+from ..search import VOCAB_IRI, EmptyQuery, LabelIndex, page_path, short_name
+from ..traverse import UnknownNode, neighbours
 from .errors import VARY_ACCEPT, error_response
+from .state import get_state
 
 router = APIRouter(tags=["pages"])
 
@@ -108,20 +109,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 # --------------------------------------------------------------------------- shared state
 
 
-def _lazy(request: Request, name: str, builder: Any) -> Lazy:
-    holder = getattr(request.app.state, name, None)
-    if holder is None:
-        holder = Lazy(request.app.state.lexgraph.store, builder)
-        setattr(request.app.state, name, holder)
-    return holder
-
-
 async def _index(request: Request) -> LabelIndex:
-    return await _lazy(request, "page_label_index", build_index).get()  # type: ignore[return-value]
+    return await get_state(request).labels.get()
 
 
 async def _catalog(request: Request) -> Catalog:
-    return await _lazy(request, "page_catalog", build_catalog).get()  # type: ignore[return-value]
+    return await get_state(request).catalog.get()
 
 
 def _browser(request: Request) -> bool:
@@ -436,10 +429,7 @@ async def entity(
 
 
 async def _neighbourhood(request: Request, index: LabelIndex, iri: str) -> tuple[list[tuple[Ref, list[tuple[str, Ref]]]], bool]:
-    holder: GraphViewHolder | None = getattr(request.app.state, "graph_views", None)
-    if holder is None:
-        return [], False
-    view = await holder.get()
+    view = await get_state(request).view.get()
     try:
         found = neighbours(view, iri, 1, None, "both", NEIGHBOURS_SHOWN)
     except UnknownNode:

@@ -1,4 +1,5 @@
-"""What the routes share: the store, its graph names, downloads and cached descriptions.
+"""What the routes share: the store, its graph names, downloads, the answer cache and the
+values derived from the store (graph view, label index, ontology catalogue).
 
 Routes reach it through :func:`get_state`, a FastAPI dependency that tests can override.
 """
@@ -11,11 +12,16 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from fastapi import Request
 
+from ..cache import AnswerCache
 from ..catalog import NamedQuery
 from ..config import Settings
+from ..entity import Catalog, build_catalog
 from ..exports import Exports
+from ..search import LabelIndex, build_index
 from ..service_description import describe_service
+from ..snapshot import Snapshot
 from ..store.base import GraphStore
+from ..traverse import GraphView, build_view
 
 
 @dataclass
@@ -24,9 +30,18 @@ class ServiceState:
     store: GraphStore
     exports: Exports
     named_queries: list[NamedQuery]
+    cache: AnswerCache
     graphs: frozenset[str] = frozenset()
+    view: Snapshot[GraphView] = field(init=False)
+    labels: Snapshot[LabelIndex] = field(init=False)
+    catalog: Snapshot[Catalog] = field(init=False)
     _description: list[ox.Triple] | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self.view = Snapshot(self.store, build_view)
+        self.labels = Snapshot(self.store, build_index)
+        self.catalog = Snapshot(self.store, build_catalog)
 
     async def refresh_graphs(self) -> None:
         self.graphs = frozenset(await self.store.graph_names())
@@ -37,6 +52,16 @@ class ServiceState:
             if self._description is None:
                 self._description = await describe_service(self.store, endpoint_url)
             return self._description
+
+    async def store_changed(self) -> None:
+        """Forget what came from the old content, at once, and rebuild what is in use."""
+        self.cache.clear()
+        self.exports.clear()
+        async with self._lock:
+            self._description = None
+        await self.refresh_graphs()
+        for snapshot in (self.labels, self.catalog, self.view):
+            await snapshot.rebuild()
 
 
 def get_state(request: Request) -> ServiceState:
