@@ -148,13 +148,14 @@ async def _breakdown(store: Any) -> dict[str, Any]:
     """Where the build's time goes: reading the store (``read_view_rows``: one query per
     predicate, two at a time, on the web process's own read-only handle) and the networkx
     assembly (``GraphView.from_rows``); run once more after the timed builds."""
-    from lexgraph.traverse import GraphView, _without_gc, read_view_rows
+    from lexgraph.traverse import GraphView, _collector_paused, read_view_rows
 
-    started = time.perf_counter()
-    rows = await read_view_rows(store)
-    read_s = time.perf_counter() - started
-    started = time.perf_counter()
-    _without_gc(GraphView.from_rows, rows.links, rows.literals, rows.types, rows.sources)
+    with _collector_paused():
+        started = time.perf_counter()
+        rows = await read_view_rows(store)
+        read_s = time.perf_counter() - started
+        started = time.perf_counter()
+        GraphView.from_rows(rows.links, rows.literals, rows.types, rows.sources)
     out = {"read_s": round(read_s, 2), "assemble_s": round(time.perf_counter() - started, 2),
            "links": len(rows.links), "literals": len(rows.literals), "types": len(rows.types),
            "sources": len(rows.sources)}

@@ -11,29 +11,20 @@ clock from process start to the first 200 answer to a SPARQL query.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime, timezone
 from pathlib import Path
 
+from report import free_port, machine, now, write_results
+
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results"
 TARGET_S = 2.0
 QUERY = "query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def one_start() -> float:
@@ -65,15 +56,13 @@ def main() -> None:
     times = [one_start() for _ in range(args.runs)]
     result = {
         "benchmark": "lexgraph serve: process start to first answered query (our data, embedded store)",
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "when": now(),
+        "machine": machine(),
         "runs": args.runs,
         "seconds": {"min": min(times), "median": statistics.median(times), "max": max(times)},
         "target_s": TARGET_S,
         "meets_target": statistics.median(times) < TARGET_S,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "startup.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     s = result["seconds"]
     text = "\n".join([
         "# lexgraph serve start-up benchmark", "",
@@ -82,8 +71,8 @@ def main() -> None:
         f"| start to first answered query (s) | {s['min']:.2f} | {s['median']:.2f} | {s['max']:.2f} |", "",
         f"{args.runs} runs, each a fresh process that builds the embedded store from ontology/ and data/. "
         f"Target: median under {TARGET_S:.0f} s ({'met' if result['meets_target'] else 'NOT met'}).",
-    ]) + "\n"
-    (RESULTS / "startup.md").write_text(text, encoding="utf-8")
+    ])
+    write_results("startup", result, text)
     print(text)
 
 

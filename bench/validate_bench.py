@@ -11,18 +11,16 @@ slow run can be traced to parsing, SHACL or the quality queries.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
+from report import machine, now, write_results
+
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results"
 TARGET_S = 5.0
 
 
@@ -72,8 +70,8 @@ def main() -> None:
     codes = sorted({r[2] for r in runs})
     result = {
         "benchmark": "lexgraph validate (whole repository graph, hierarchy entailment, quality checks)",
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "when": now(),
+        "machine": machine(),
         "runs": args.runs,
         "wall_s": {"min": min(walls), "median": statistics.median(walls), "max": max(walls)},
         "peak_rss_mib": {"min": min(rss), "median": statistics.median(rss), "max": max(rss)},
@@ -82,8 +80,6 @@ def main() -> None:
         "meets_target": statistics.median(walls) < TARGET_S,
         "phases_s": phases(),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "validate.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     w, m = result["wall_s"], result["peak_rss_mib"]
     lines = [
         "# lexgraph validate benchmark",
@@ -105,7 +101,7 @@ def main() -> None:
     ]
     for name, value in result["phases_s"].items():
         lines.append(f"| {name} | {value:.0f} |" if name.startswith("triples") else f"| {name} | {value:.2f} s |")
-    (RESULTS / "validate.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_results("validate", result, "\n".join(lines))
     print("\n".join(lines))
 
 

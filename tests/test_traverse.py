@@ -44,10 +44,13 @@ def test_nodes_are_iris_and_literals_are_attributes(view: GraphView) -> None:
     # The view keeps only the literals it reports (labels, claim dates), so other literals
     # such as alternative labels and descriptions stay in the store.
     assert "http://www.w3.org/2004/02/skos/core#altLabel" not in customs["literals"]
+    # Claims keep their dates and sources only where hierarchy answers report them (subordinations).
     competence = view.graph.nodes[ID + "competence/kz-national-patent-office-registers-patents-and-trademarks-paper1999"]
-    assert competence["literals"][LG + "from"] == [("1992", "", "http://www.w3.org/2001/XMLSchema#gYear")]
-    assert LG + "description" not in competence["literals"]
-    assert competence["sources"] == []  # only the claims hierarchies report keep their sources
+    assert competence["literals"] == {} and competence["sources"] == []
+    subordination = view.graph.nodes[ID + "subordination/kz-customs-authority-ministry-of-finance-cable2005"]
+    assert subordination["sources"] == [ID + "source/cable-almaty-000753"]
+    assert view.graph.nodes[ID + "source/cable-almaty-000753"]["literals"][LG + "date"] == [
+        ("2005", "", "http://www.w3.org/2001/XMLSchema#gYear")]
 
 
 def test_references_resolve() -> None:

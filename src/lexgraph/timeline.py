@@ -353,6 +353,10 @@ class _Names:
                 for iri, (kind, note, between) in sorted(node.disagreements.items())]
 
 
+async def _nothing() -> list[dict[str, str]]:
+    return []
+
+
 def _label_rank(prop: str, lang: str) -> int:
     """Prefer skos:prefLabel to rdfs:label, and English to other languages."""
     return (0 if prop.endswith("prefLabel") else 3) + (0 if lang == "en" else 1 if not lang else 2)
@@ -363,14 +367,17 @@ def _tail(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-async def _names(store: GraphStore, iris: Iterable[str]) -> _Names:
-    """Labels and categories of every IRI a result shows, in three queries at once (the
-    store answers them faster apart than as one UNION)."""
+async def _names(store: GraphStore, iris: Iterable[str], sorted_out: Iterable[str] | None = None) -> _Names:
+    """Labels of every IRI a result shows, and the categories of those in ``sorted_out``
+    (default: all of them), in three queries at once (the store answers them faster apart
+    than as one UNION)."""
     wanted = {i for i in iris if i.startswith(("http://", "https://"))}
     if not wanted:
         return _Names([])
+    typed = wanted if sorted_out is None else {i for i in sorted_out if i.startswith(("http://", "https://"))}
     labels, types, categories = await asyncio.gather(
-        _rows(store, _LABELS, things=wanted), _rows(store, _TYPES, things=wanted), _rows(store, _CATEGORIES))
+        _rows(store, _LABELS, things=wanted), _rows(store, _TYPES, things=typed) if typed else _nothing(),
+        _rows(store, _CATEGORIES))
     within: dict[str, set[str]] = {}
     for row in categories:
         within.setdefault(row["t"], set()).add(row["o"])
@@ -450,7 +457,9 @@ async def timeline(store: GraphStore, party: str, treaty: str | None = None,
     which = await resolve_treaty(store, treaty) if treaty else None
     iris = [row["event"] for row in await _rows(store, _TIMELINE_EVENTS, party=who.iri)]
     nodes = await _nodes(store, iris)
-    names = await _names(store, {i for n in nodes.values() for i in n.referenced()} | set(iris))
+    # Categories only rank what a policy event concerns (see _about).
+    names = await _names(store, {i for n in nodes.values() for i in n.referenced()} | set(iris),
+                         sorted_out={i for n in nodes.values() for i in n.all(LG.concerns)})
     placed: list[tuple[_Node, Period]] = []
     undated: list[_Node] = []
     for node in nodes.values():

@@ -25,9 +25,11 @@ import logging
 import math
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from itertools import islice
-from typing import Callable, Iterable, Literal, TypeVar
+from typing import Callable, Iterable, Iterator, Literal, Mapping, TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
@@ -285,13 +287,17 @@ def _sorted_unique(values: list[_V]) -> list[_V]:
     return values if len(values) < 2 else sorted(set(values))
 
 
+_NO_ATTRIBUTES: Mapping[str, object] = MappingProxyType({})
+
+
 def _networkx_graphs(nodes: dict[str, dict], ordered: list[tuple[str, str, str]]) -> tuple[nx.MultiDiGraph, nx.Graph]:
     """The directed multigraph (one edge per triple, keyed by predicate) and its undirected
     simple graph (self-loops dropped), filled in networkx's own adjacency layout.
 
     ``add_edges_from`` spends about 15 µs per edge on checks and attribute merging that a
     fresh graph of distinct triples does not need (4 s for the 1M-triple benchmark's 262,620
-    edges); writing the same dictionaries directly takes a tenth of that. A test checks that
+    edges); writing the same dictionaries directly takes a tenth of that. The edges carry no
+    attributes, so they all share one empty, read-only attribute mapping. A test checks that
     the result equals the graphs networkx builds itself.
     """
     graph, undirected = nx.MultiDiGraph(), nx.Graph()
@@ -299,12 +305,13 @@ def _networkx_graphs(nodes: dict[str, dict], ordered: list[tuple[str, str, str]]
     pred: dict[str, dict] = {n: {} for n in nodes}
     adj: dict[str, dict] = {n: {} for n in nodes}
     for s, p, o in ordered:
-        keys = succ[s].get(o)
+        out = succ[s]
+        keys = out.get(o)
         if keys is None:
-            keys = succ[s][o] = pred[o][s] = {}
-        keys[p] = {}
-        if s != o and o not in adj[s]:
-            adj[s][o] = adj[o][s] = {}
+            keys = out[o] = pred[o][s] = {}
+            if s != o:
+                adj[s][o] = adj[o][s] = _NO_ATTRIBUTES
+        keys[p] = _NO_ATTRIBUTES
     graph._node.update(nodes)
     graph._succ.update(succ)
     graph._pred.update(pred)
@@ -342,36 +349,46 @@ def _relative(iri: str) -> str | None:
 
 # --------------------------------------------------------------------------- building
 
-VIEW_LITERALS = (*LABEL_PREDICATES, *TIME_PREDICATES.values(), LG + "date")
-"""The only literals the view keeps: labels, the dates of claims and of source documents."""
+_REPORTED = f"?claim <{LG}parent> ?parent"
+"""The claims whose details (dates, sources and the sources' dates) the view keeps: those
+that hierarchy answers report, subordinations, which carry lg:parent. Reading the details of
+every claim would cost the build a third of its time for nothing the view answers with."""
 BUILD_CONCURRENCY = 2
 """Build queries in flight at once: enough to keep two executors busy, few enough that a
 user's query waits for at most two of them."""
 
 _PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
 _TYPES = f"SELECT ?s ?t WHERE {{ ?s <{RDF_TYPE}> ?t }}"
-_SOURCES = f"""SELECT ?s ?src WHERE {{ ?s <{LG}parent> ?parent ; <{LG}evidence> ?e . ?e <{LG}source> ?src }}"""
-"""The sources of the claims that hierarchy answers report (subordinations, which carry
-lg:parent); reading every claim's sources would cost the build a fifth of its time."""
+_SOURCES = f"SELECT ?claim ?src WHERE {{ {_REPORTED} ; <{LG}evidence> ?e . ?e <{LG}source> ?src }}"
+_DATES = " UNION ".join(
+    [f"{{ {_REPORTED} ; <{p}> ?o BIND (?claim AS ?s) BIND (<{p}> AS ?p) }}" for p in TIME_PREDICATES.values()]
+    + [f"{{ {_REPORTED} ; <{LG}evidence>/<{LG}source> ?s . ?s <{LG}date> ?o BIND (<{LG}date> AS ?p) }}"])
+_DATES = f"SELECT ?s ?p ?o WHERE {{ {_DATES} }}"
+"""The dates of the reported claims and of their sources."""
 
 
-def _links_ask(predicate: str) -> str:
-    return f"ASK {{ ?s <{predicate}> ?o FILTER(isIRI(?o)) }}"
+def _links_ask(predicate: str, subjects_too: bool = False) -> str:
+    """Whether ``predicate`` links some IRI to an IRI. The store decodes a term to tell that it
+    is an IRI but not to tell that it is not, so the object-only question stops early where the
+    answer is yes, and the second one scans blank-node subjects (evidence) cheaply."""
+    test = "isIRI(?s) && isIRI(?o)" if subjects_too else "isIRI(?o)"
+    return f"ASK {{ ?s <{predicate}> ?o FILTER({test}) }}"
 
 
 def _triples_of(predicate: str) -> str:
     return f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
 
 
-def _without_gc(build: Callable[..., _T], *args: object) -> _T:
-    """``build(*args)`` with Python's cycle collector paused: while a view of a million
-    triples is assembled, each full collection walks every object made so far, over and over
-    (a quarter of the assembly time); the view holds no cycles, and plain reference counting
-    goes on freeing everything else meanwhile."""
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a view is read and assembled: with a million
+    triples' worth of new tuples and strings, each full collection walks every object made so
+    far, over and over (a third of the build time). The view holds no reference cycles, and
+    reference counting goes on freeing everything else meanwhile."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return build(*args)
+        yield
     finally:
         if enabled:
             gc.enable()
@@ -417,7 +434,7 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
     reader = _Gated(store, BUILD_CONCURRENCY)
 
     async def links_of(predicate: str) -> list[tuple[str, str, str]]:
-        if not await ask(reader, _links_ask(predicate)):
+        if not (await ask(reader, _links_ask(predicate)) and await ask(reader, _links_ask(predicate, True))):
             return []
         # Sorted as each answer arrives (while the store works on the next), so the edges
         # reach the graph in one stable order: by predicate, then subject and object.
@@ -428,23 +445,26 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
         reads = await asyncio.gather(*(links_of(p) for p in predicates if p != RDF_TYPE))
         return [row for rows in reads for row in rows]
 
-    async def literals_of(predicate: str) -> list[tuple[str, str, tuple[str, str, str]]]:
-        rows = await select_terms(reader, _triples_of(predicate))
-        return [(row["s"]["value"], predicate, (row["o"]["value"], row["o"].get("xml:lang", ""), row["o"].get("datatype", "")))
+    async def literals(query: str, predicate: str | None = None) -> list[tuple[str, str, tuple[str, str, str]]]:
+        rows = await select_terms(reader, query)
+        return [(row["s"]["value"], predicate or row["p"]["value"],
+                 (row["o"]["value"], row["o"].get("xml:lang", ""), row["o"].get("datatype", "")))
                 for row in rows if row["s"]["type"] == "uri" and row["o"]["type"] == "literal"]
 
-    # The longest reads first, so that neither thread is left with a long one at the end.
-    sources, types, links, *literals = await asyncio.gather(
-        select_iris(reader, _SOURCES), select_iris(reader, _TYPES), all_links(),
-        *(literals_of(p) for p in VIEW_LITERALS))
+    # The predicates first (the links wait for them), then the longest reads, so that neither
+    # thread is left with a long one at the end.
+    links, types, sources, *literals = await asyncio.gather(
+        all_links(), select_iris(reader, _TYPES), select_iris(reader, _SOURCES), literals(_DATES),
+        *(literals(_triples_of(p), p) for p in LABEL_PREDICATES))
     return ViewRows(links, [row for rows in literals for row in rows], types, sources)  # type: ignore[arg-type]
 
 
 async def build_view(store: GraphStore) -> GraphView:
     """Read the store and assemble the view (the assembly off the event loop)."""
     started = time.perf_counter()
-    rows = await read_view_rows(store)
-    view = await asyncio.to_thread(_without_gc, GraphView.from_rows, rows.links, rows.literals, rows.types, rows.sources)
+    with _collector_paused():
+        rows = await read_view_rows(store)
+        view = await asyncio.to_thread(GraphView.from_rows, rows.links, rows.literals, rows.types, rows.sources)
     view.build_seconds = time.perf_counter() - started
     log.info("graph view: %d nodes, %d edges in %.2f s", view.graph.number_of_nodes(),
              view.graph.number_of_edges(), view.build_seconds)
