@@ -30,7 +30,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from string import Template
 from typing import Any, Iterable, Literal
@@ -787,4 +787,21 @@ async def _article_items(store: GraphStore, acts: list[InForceItem]) -> list[InF
 
 def as_json(result: Timeline | InForce) -> dict[str, Any]:
     """Plain JSON data for the API and the CLI (``class``, ``from``, ``to`` as keys; internals dropped)."""
-    return asdict(result, dict_factory=lambda items: {_KEYS.get(k, k): v for k, v in items if not k.startswith("_")})
+    return _plain(result)  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies (a third of a big timeline's time): the
+    results are frozen and hold only strings, numbers, lists and other results."""
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value):
+        names = _FIELDS[type(value)] = [(f.name, _KEYS.get(f.name, f.name)) for f in fields(value)
+                                        if not f.name.startswith("_")]
+    if names is not None:
+        return {key: _plain(getattr(value, name)) for name, key in names}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+_FIELDS: dict[type, list[tuple[str, str]]] = {}

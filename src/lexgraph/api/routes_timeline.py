@@ -212,7 +212,8 @@ def _unprocessable(exc: InvalidParameter) -> JSONResponse:
 
 def _json(model: type[BaseModel], result: Timeline | InForce) -> JSONResponse:
     """The result checked against its published schema, then sent."""
-    body = model.model_validate(as_json(result)).model_dump(mode="json", by_alias=True)
+    body = as_json(result)
+    model.model_validate(body)
     return JSONResponse(body, headers=VARY_ACCEPT)
 
 
