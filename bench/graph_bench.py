@@ -32,17 +32,14 @@ import asyncio
 import json
 import math
 import os
-import platform
 import random
 import resource
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +48,11 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 WORK = BENCH / "work" / "graph"
-RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "src"))
 
 import generate  # noqa: E402  (bench/generate.py)
+from report import free_port, machine, now, write_results  # noqa: E402
 
 SEED = 1
 VIEW_TARGET_S = 10.0
@@ -76,12 +73,6 @@ def size_label(n: int) -> str:
     if n >= 1000 and n % 1000 == 0:
         return f"{n // 1000}k"
     return str(n)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- data and store ----------------------------------------------------------------------
@@ -146,9 +137,9 @@ def ensure_store(label: str, data_dir: Path, meta: dict[str, Any]) -> tuple[Path
 
 async def _breakdown(store: Any) -> dict[str, Any]:
     """Where the build's time goes: reading the store (``read_view_rows``: one query per
-    predicate, two at a time, on the web process's own read-only handle) and the networkx
+    predicate, BUILD_CONCURRENCY at a time, on the web process's own read-only handle) and the networkx
     assembly (``GraphView.from_rows``); run once more after the timed builds."""
-    from lexgraph.traverse import GraphView, _collector_paused, read_view_rows
+    from lexgraph.traverse import BUILD_CONCURRENCY, GraphView, _collector_paused, read_view_rows
 
     with _collector_paused():
         started = time.perf_counter()
@@ -156,7 +147,7 @@ async def _breakdown(store: Any) -> dict[str, Any]:
         read_s = time.perf_counter() - started
         started = time.perf_counter()
         GraphView.from_rows(rows.links, rows.literals, rows.types, rows.sources)
-    out = {"read_s": round(read_s, 2), "assemble_s": round(time.perf_counter() - started, 2),
+    out = {"concurrency": BUILD_CONCURRENCY, "read_s": round(read_s, 2), "assemble_s": round(time.perf_counter() - started, 2),
            "links": len(rows.links), "literals": len(rows.literals), "types": len(rows.types),
            "sources": len(rows.sources)}
     log(f"view build breakdown: {out}")
@@ -173,6 +164,7 @@ async def _view_and_parameters(store_dir: Path, executors: int) -> tuple[dict[st
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         runs = []
         for _ in range(VIEW_RUNS):
+            view = None  # each build starts, as the service's first one does, with no other view alive
             started = time.perf_counter()
             view = await build_view(store)
             runs.append(round(time.perf_counter() - started, 3))
@@ -323,10 +315,7 @@ def measure(client: httpx.Client, base: str, urls: list[str], requests: int, war
 
 # --- report ------------------------------------------------------------------------------
 
-def write_results(result: dict[str, Any], stem: str) -> tuple[Path, Path]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    json_path, md_path = RESULTS / f"{stem}.json", RESULTS / f"{stem}.md"
-    json_path.write_text(json.dumps(result, indent=2) + "\n")
+def markdown(result: dict[str, Any]) -> str:
     view, data = result["view"], result["data"]
     yes = lambda ok: "met" if ok else "**NOT met**"  # noqa: E731
     lines = [
@@ -348,9 +337,10 @@ def write_results(result: dict[str, Any], stem: str) -> tuple[Path, Path]:
     b = view["breakdown"]
     lines += [
         "",
-        f"Each build: {', '.join(f'{r:.2f} s' for r in view['runs'])}. Where the time goes (one more build, "
-        f"step by step): reading the store {b['read_s']} s ({b['links']:,} links, {b['types']:,} types, "
-        f"{b['literals']:,} literals, {b['sources']:,} claim sources; one query per predicate, two at a time, in "
+        f"Each build: {', '.join(f'{r:.2f} s' for r in view['runs'])} (each in a process holding no other "
+        f"view). Where the time goes (one more build, step by step): reading the store {b['read_s']} s ({b['links']:,} links, {b['types']:,} types, "
+        f"{b['literals']:,} literals, {b['sources']:,} claim sources; one query per predicate, {b['concurrency']} at a "
+        f"time, in "
         f"threads on the process's own read-only handle), networkx assembly (`GraphView.from_rows`) "
         f"{b['assemble_s']} s.",
         "",
@@ -386,8 +376,7 @@ def write_results(result: dict[str, Any], stem: str) -> tuple[Path, Path]:
     ]
     if result.get("notes"):
         lines += ["", *result["notes"]]
-    md_path.write_text("\n".join(lines) + "\n")
-    return md_path, json_path
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -445,8 +434,8 @@ def main() -> None:
                  f"{os.cpu_count()} cores).")
     cmd = "".join(f" {a}" for a in sys.argv[1:])
     result = {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "when": now(),
+        "machine": machine(),
         "command_args": cmd, "data": data, "store": store, "view": view,
         "service": {"ready_s": round(ready, 2), "first_graph_request_s": round(first_s, 3)},
         "requests": requests,
@@ -455,7 +444,7 @@ def main() -> None:
         "run_seconds": round(time.perf_counter() - run_started, 1),
         "notes": notes,
     }
-    md, js = write_results(result, stem)
+    js, md = write_results(stem, result, markdown(result))
     log(f"wrote {md.relative_to(REPO)} and {js.relative_to(REPO)} in {result['run_seconds']} s")
 
 

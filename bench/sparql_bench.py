@@ -36,7 +36,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -56,6 +54,7 @@ RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402  (bench/generate.py)
+from report import free_port, now, write_results  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
 ROTATION = 200  # parameter values per query (fewer where the data has fewer)
@@ -152,12 +151,6 @@ end
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def size_label(n: int) -> str:
@@ -977,9 +970,8 @@ def render_only(out_name: str) -> None:
     args = argparse.Namespace(workers=a["workers"], executors=a["executors"])
     report["notes"] = notes(report, args)
     report["targets"] = evaluate_targets(report["sizes"])
-    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     text = markdown(report)
-    (RESULTS / f"{out_name}.md").write_text(text, encoding="utf-8")
+    write_results(out_name, report, text)
     print(text)
 
 
@@ -1017,7 +1009,7 @@ def main() -> None:
     report: dict[str, Any] = {
         "benchmark": "SPARQL service: lexgraph vs Oxigraph vs rdflib-endpoint on synthetic data (issue 5)",
         "command": "python3 bench/sparql_bench.py " + " ".join(sys.argv[1:]),
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": now(),
         "machine": machine(),
         "arguments": {"sizes": args.sizes, "duration": args.duration, "rdflib_duration": args.rdflib_duration,
                       "warmup": args.warmup, "workers": args.workers, "executors": args.executors},
@@ -1044,10 +1036,8 @@ def main() -> None:
     report["total_s"] = round(time.monotonic() - started, 1)
     report["notes"] += notes(report, args)
     report["targets"] = evaluate_targets(report["sizes"])
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{out_name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     text = markdown(report)
-    (RESULTS / f"{out_name}.md").write_text(text, encoding="utf-8")
+    write_results(out_name, report, text)
     print(text)
     log(f"done in {report['total_s']:.0f} s; wrote bench/results/{out_name}.md and .json")
 
