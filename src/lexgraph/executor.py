@@ -153,10 +153,12 @@ class ExecutorPool:
         return _unwrap(status, payload)
 
     async def close(self) -> None:
+        """Stop every executor; :meth:`start` may be called again afterwards."""
         for task in list(self._spawning):
             task.cancel()
         for executor in list(self._all):
             self._discard(executor)
+        self._idle = asyncio.Queue()  # none of the stopped executors may be handed out again
 
 
 def _unwrap(status: str, payload: Any) -> Answer:

@@ -9,34 +9,43 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from typing import Protocol
 
 from ..media import negotiate
-from .base import GraphStore, QueryRequest
+from ..results import Answer
+from .base import QueryRequest
+
+
+class Queryable(Protocol):
+    """Anything that answers a query request: every store, or a store behind a gate."""
+
+    async def query(self, request: QueryRequest) -> Answer: ...
+
 
 _JSON = negotiate("solutions", None, "json")
 _TSV = negotiate("solutions", None, "tsv")
 
 
-async def select_terms(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> list[dict[str, dict[str, str]]]:
+async def select_terms(store: Queryable, query: str, *, timeout_s: float = 120.0) -> list[dict[str, dict[str, str]]]:
     """Rows of a SELECT as variable → SPARQL JSON term (``type``, ``value``, ``xml:lang``,
     ``datatype``); unbound variables are absent."""
     answer = await store.query(QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=0, whole=True))
     return json.loads(answer.body)["results"]["bindings"]
 
 
-async def ask(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> bool:
+async def ask(store: Queryable, query: str, *, timeout_s: float = 120.0) -> bool:
     """The answer to an ASK query."""
     answer = await store.query(QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=1, whole=True))
     return bool(json.loads(answer.body)["boolean"])
 
 
-async def select(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> list[dict[str, str]]:
+async def select(store: Queryable, query: str, *, timeout_s: float = 120.0) -> list[dict[str, str]]:
     """Rows of a SELECT as variable → lexical value (IRIs as strings); unbound variables are absent."""
     rows = await select_terms(store, query, timeout_s=timeout_s)
     return [{name: term["value"] for name, term in row.items()} for row in rows]
 
 
-async def select_iris(store: GraphStore, query: str, *, timeout_s: float = 120.0) -> list[tuple[str, ...]]:
+async def select_iris(store: Queryable, query: str, *, timeout_s: float = 120.0) -> list[tuple[str, ...]]:
     """The rows of a SELECT in which every value is an IRI, read from TSV (far less to parse
     than JSON for big answers); rows with a blank node, a literal or an unbound value are
     left out, so queries need no FILTER, which costs the store more than the rows do."""
@@ -55,7 +64,7 @@ def _iri_rows(width: int) -> re.Pattern[str]:
     return re.compile("^" + "\t".join(["<([^>\t\n]*)>"] * width) + "$", re.MULTILINE)
 
 
-async def graph_names(store: GraphStore) -> list[str]:
+async def graph_names(store: Queryable) -> list[str]:
     """The named graphs of a store, asked with plain SPARQL."""
     rows = await select(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", timeout_s=30.0)
     return [row["g"] for row in rows]

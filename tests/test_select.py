@@ -1,0 +1,67 @@
+"""Reading plain values out of any store (lexgraph.store.select), on a real embedded store."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from lexgraph.store.base import QueryRequest
+from lexgraph.store.embedded import EmbeddedStore, SourceFile, build_store
+from lexgraph.store.select import ask, select, select_iris, select_terms
+
+DATA = """@prefix ex: <http://example.org/> .
+ex:a ex:p ex:b , "a literal\\twith a tab"@en , _:x .
+_:x ex:p ex:c .
+<http://example.org/\u00e9t\u00e9> ex:p ex:a .
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
+    folder = tmp_path_factory.mktemp("select")
+    (folder / "d.ttl").write_text(DATA, encoding="utf-8")
+    build_store(folder / "store", [SourceFile(folder / "d.ttl", "http://example.org/g")])
+    return EmbeddedStore(folder / "store", 1)
+
+
+def run(store: EmbeddedStore, work):  # type: ignore[no-untyped-def]
+    async def scenario():  # type: ignore[no-untyped-def]
+        await store.start()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+    return asyncio.run(scenario())
+
+
+def test_select_iris_keeps_only_rows_of_iris(store: EmbeddedStore) -> None:
+    rows = run(store, lambda s: select_iris(s, "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }"))
+    assert sorted(rows) == [("http://example.org/a", "http://example.org/b"),
+                            ("http://example.org/\u00e9t\u00e9", "http://example.org/a")]
+    single = run(store, lambda s: select_iris(s, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"))
+    assert sorted(single) == [("http://example.org/a",), ("http://example.org/\u00e9t\u00e9",)]
+
+
+def test_select_terms_ask_and_select_read_whole_answers(store: EmbeddedStore) -> None:
+    async def work(s):  # type: ignore[no-untyped-def]
+        terms = await select_terms(s, 'SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }')
+        plain = await select(s, "SELECT ?o WHERE { <http://example.org/a> ?p ?o FILTER(isIRI(?o)) }")
+        return terms, plain, await ask(s, "ASK { ?s ?p <http://example.org/c> }"), await ask(s, "ASK { ?s ?p <http://example.org/z> }")
+    terms, plain, yes, no = run(store, work)
+    assert terms == [{"o": {"type": "literal", "value": "a literal\twith a tab", "xml:lang": "en"}}]
+    assert plain == [{"o": "http://example.org/b"}]
+    assert yes is True and no is False
+
+
+def test_whole_answers_are_not_capped_and_user_answers_are(store: EmbeddedStore) -> None:
+    from lexgraph.media import negotiate
+
+    tsv = negotiate("solutions", None, "tsv")
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    whole, capped = run(store, lambda s: asyncio.gather(
+        s.query(QueryRequest(query, tsv, timeout_s=10, max_results=1, whole=True)),
+        s.query(QueryRequest(query, tsv, timeout_s=10, max_results=1))))
+    assert whole.count == -1 and not whole.capped and whole.body.count(b"\n") == 6  # header and 5 rows
+    assert capped.count == 1 and capped.capped
