@@ -23,7 +23,8 @@ LEXGRAPH_QUERY_TIMEOUT_MAX_S  60 (no request may raise its limit above this)
 LEXGRAPH_MAX_RESULTS        10000 (rows or triples in one answer; more is capped)
 LEXGRAPH_MAX_BODY_BYTES     1048576 (larger request bodies get 413)
 LEXGRAPH_MAX_QUERY_DEPTH    64 (deeper nesting of { ( [ gets 400)
-LEXGRAPH_CACHE_BYTES       67108864 (answers cached per worker; 0 turns the cache off)
+LEXGRAPH_CACHE_BYTES       67108864 (SPARQL answers cached per worker, and as much again
+                            for timelines; 0 turns the caches off)
 LEXGRAPH_STORE              embedded (or remote)
 LEXGRAPH_STORE_DIR          a new temporary folder (embedded store location)
 LEXGRAPH_REMOTE_QUERY_URL   (remote mode) the SPARQL 1.1 query endpoint

@@ -37,6 +37,7 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Lexg
     state = ServiceState(
         settings=settings, store=store, exports=Exports(store, exports_dir),  # type: ignore[arg-type]
         named_queries=named_queries(settings.queries_dir), cache=AnswerCache(settings.cache_bytes),
+        derived=AnswerCache(settings.cache_bytes),
     )
 
     @asynccontextmanager

@@ -6,13 +6,15 @@ Turtle), the response schemas of the OpenAPI document, and the 404, 406 and 422 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import json
+from typing import Any, Awaitable, Callable, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..media import GRAPH_FORMATS, NotAcceptable, parse_accept, prefers_html
+from ..results import Answer
 from ..timeline import InForce, InvalidParameter, Timeline, as_json, in_force, timeline, timeline_csv, timeline_graph
 from .errors import VARY_ACCEPT, error_body
 from .routes_timeline_page import timeline_page
@@ -210,11 +212,23 @@ def _unprocessable(exc: InvalidParameter) -> JSONResponse:
     return JSONResponse(error_body(exc), status_code=422, headers=VARY_ACCEPT)
 
 
-def _json(model: type[BaseModel], result: Timeline | InForce) -> JSONResponse:
-    """The result checked against its published schema, then sent."""
+def _json(model: type[BaseModel], result: Timeline | InForce) -> bytes:
+    """The result checked against its published schema, as JSON."""
     body = as_json(result)
     model.model_validate(body)
-    return JSONResponse(body, headers=VARY_ACCEPT)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+async def _answer(state: ServiceState, key: tuple[str, ...], produce: Callable[[], Awaitable[tuple[bytes, str]]]) -> Response:
+    """The answer for ``key`` from the service's cache of derived answers (emptied when the
+    store changes), else from ``produce``. Errors raised by ``produce`` are never cached."""
+    found = state.derived.get(key)
+    if found is None:
+        generation = state.derived.generation
+        body, media_type = await produce()
+        found = Answer(body, media_type, -1, False)
+        state.derived.put(key, found, generation)
+    return Response(found.body, media_type=found.content_type, headers=VARY_ACCEPT)
 
 
 # --- routes ------------------------------------------------------------------------------
@@ -261,16 +275,19 @@ async def get_timeline(
     if prefers_html(request.headers.get("accept")):  # a browser: the page (routes_timeline_page)
         return await timeline_page(state.store, party, treaty, date_from, date_to)
     media = _pick(request.headers.get("accept"), (JSON, CSV, TURTLE))
-    try:
+
+    async def produce() -> tuple[bytes, str]:
         result = await timeline(state.store, party or "", treaty or None, date_from, date_to)
+        if media == CSV:
+            return timeline_csv(result).encode(), "text/csv; charset=utf-8"
+        if media == TURTLE:
+            return await timeline_graph(state.store, result, TURTLE_FORMAT), TURTLE_FORMAT.content_type
+        return _json(TimelineModel, result), JSON
+
+    try:
+        return await _answer(state, ("timeline", party or "", treaty or "", date_from or "", date_to or "", media), produce)
     except InvalidParameter as exc:
         return _unprocessable(exc)
-    if media == CSV:
-        return Response(timeline_csv(result), media_type="text/csv; charset=utf-8", headers=VARY_ACCEPT)
-    if media == TURTLE:
-        body = await timeline_graph(state.store, result, TURTLE_FORMAT)
-        return Response(body, media_type=TURTLE_FORMAT.content_type, headers=VARY_ACCEPT)
-    return _json(TimelineModel, result)
 
 
 @router.get(
@@ -297,8 +314,11 @@ async def get_in_force(
     state: ServiceState = Depends(get_state),
 ) -> Response:
     _pick(request.headers.get("accept"), (JSON,))
+
+    async def produce() -> tuple[bytes, str]:
+        return _json(InForceModel, await in_force(state.store, party or "", date or "")), JSON
+
     try:
-        result = await in_force(state.store, party or "", date or "")
+        return await _answer(state, ("in-force", party or "", date or ""), produce)
     except InvalidParameter as exc:
         return _unprocessable(exc)
-    return _json(InForceModel, result)

@@ -31,6 +31,9 @@ class ServiceState:
     exports: Exports
     named_queries: list[NamedQuery]
     cache: AnswerCache
+    """Answers to SPARQL queries."""
+    derived: AnswerCache
+    """Answers computed from the store by lexgraph itself (timelines, what was in force)."""
     graphs: frozenset[str] = frozenset()
     view: Snapshot[GraphView] = field(init=False)
     labels: Snapshot[LabelIndex] = field(init=False)
@@ -56,6 +59,7 @@ class ServiceState:
     async def store_changed(self) -> None:
         """Forget what came from the old content, at once, and rebuild what is in use."""
         self.cache.clear()
+        self.derived.clear()
         self.exports.clear()
         async with self._lock:
             self._description = None
