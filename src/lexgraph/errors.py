@@ -35,6 +35,12 @@ class UsageError(UserError):
     code = "usage_error"
 
 
+class InvalidParameter(UsageError):
+    """A request parameter is malformed, out of its bounds or ambiguous (the API answers 422)."""
+
+    code = "invalid_parameters"
+
+
 class NotFound(UserError):
     """A thing the user named (a party, a treaty) is not in the graph."""
 

@@ -35,7 +35,7 @@ from datetime import date
 from string import Template
 from typing import Any, Iterable, Literal
 
-from .errors import NotFound, UsageError
+from .errors import InvalidParameter, NotFound
 from .media import Format
 from .prefixes import ID_TERMS as ID
 from .prefixes import LG_TERMS as LG
@@ -70,12 +70,6 @@ _MADE = {str(LGV[k]) for k in ("act-adoption", "act-signature", "act-passage", "
 _REPEAL = {str(LGV["act-repeal"])}
 _PROPOSAL = {str(LGV[k]) for k in ("act-enactment-expected", "act-enactment-recommended", "act-sent-to-parliament",
                                     "act-under-consideration", "act-chamber-approval", "act-not-adopted")}
-
-
-class InvalidParameter(UsageError):
-    """A timeline or in-force parameter is malformed or ambiguous (the API answers 422)."""
-
-    code = "invalid_parameters"
 
 
 # --- values ------------------------------------------------------------------------------

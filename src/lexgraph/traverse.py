@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Iterator, Literal, Mapping, TypeVar
 import networkx as nx
 import pyoxigraph as ox
 
-from .errors import UserError
+from .errors import InvalidParameter, NotFound
 from .prefixes import BASE_IRI, ID_IRI, PREFIX_IRIS
 from .results import Answer
 from .store.base import GraphStore, QueryRequest
@@ -58,16 +58,12 @@ TIME_PREDICATES = {"as_of": LG + "asOf", "from_": LG + "from", "until": LG + "un
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-class UnknownNode(UserError):
+class UnknownNode(NotFound):
     """A node the graph does not hold; the API answers 404."""
 
-    code = "not_found"
 
-
-class BadReference(UserError):
-    """A predicate or prefixed name that cannot be resolved; the API answers 422."""
-
-    code = "invalid_parameters"
+class BadReference(InvalidParameter):
+    """A predicate, prefixed name or relation that cannot be resolved; the API answers 422."""
 
 
 # --------------------------------------------------------------------------- results

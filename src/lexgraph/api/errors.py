@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (
+    InvalidParameter,
     LexgraphError,
     NotFound,
     PayloadTooLarge,
@@ -38,6 +39,7 @@ STATUS: tuple[tuple[type[LexgraphError], int], ...] = (
     (UnsupportedMediaType, 415),
     (PayloadTooLarge, 413),
     (NotFound, 404),
+    (InvalidParameter, 422),
     (UserError, 400),
     (LexgraphError, 500),
 )

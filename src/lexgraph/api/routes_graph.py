@@ -236,12 +236,8 @@ async def _answer(request: Request, compute: Callable[[Any], Any], model: type[_
         as_turtle = _wants_turtle(request)
         view = await get_state(request).view.get()
         result = await asyncio.to_thread(compute, view)
-    except NotAcceptable as exc:
+    except (NotAcceptable, UnknownNode, BadReference) as exc:
         return error_response(exc)
-    except UnknownNode as exc:
-        return JSONResponse({"error": exc.code, "message": str(exc)}, status_code=404, headers=VARY_ACCEPT)
-    except BadReference as exc:
-        return JSONResponse({"error": exc.code, "message": str(exc)}, status_code=422, headers=VARY_ACCEPT)
     if as_turtle:
         return Response(turtle(triples(view, result)), media_type=f"{TURTLE}; charset=utf-8", headers=VARY_ACCEPT)
     body = model.model_validate(result, from_attributes=True).model_dump(mode="json", by_alias=True)

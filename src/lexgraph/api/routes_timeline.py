@@ -1,7 +1,7 @@
 """``GET /timeline`` and ``GET /in-force``: a party's dated events, and what bound it on a day.
 
 A thin HTTP shell over :mod:`lexgraph.timeline`: parameters, content negotiation (JSON, CSV,
-Turtle), the response schemas of the OpenAPI document, and the 404, 406 and 422 answers.
+Turtle) and the response schemas of the OpenAPI document; errors become 404, 406 and 422 in `errors.py`.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import json
 from typing import Any, Awaitable, Callable, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..media import GRAPH_FORMATS, NotAcceptable, parse_accept, prefers_html
 from ..results import Answer
-from ..timeline import InForce, InvalidParameter, Timeline, as_json, in_force, timeline, timeline_csv, timeline_graph
-from .errors import VARY_ACCEPT, error_body
+from ..timeline import InForce, Timeline, as_json, in_force, timeline, timeline_csv, timeline_graph
+from .errors import VARY_ACCEPT
 from .routes_timeline_page import timeline_page
 from .state import ServiceState, get_state
 
@@ -207,11 +207,6 @@ def _pick(accept: str | None, offered: tuple[str, ...]) -> str:
     return best
 
 
-def _unprocessable(exc: InvalidParameter) -> JSONResponse:
-    """422, as FastAPI answers other bad parameters, with our message naming the expected format."""
-    return JSONResponse(error_body(exc), status_code=422, headers=VARY_ACCEPT)
-
-
 def _json(model: type[BaseModel], result: Timeline | InForce) -> bytes:
     """The result checked against its published schema, as JSON."""
     body = as_json(result)
@@ -284,10 +279,7 @@ async def get_timeline(
             return await timeline_graph(state.store, result, TURTLE_FORMAT), TURTLE_FORMAT.content_type
         return _json(TimelineModel, result), JSON
 
-    try:
-        return await _answer(state, ("timeline", party or "", treaty or "", date_from or "", date_to or "", media), produce)
-    except InvalidParameter as exc:
-        return _unprocessable(exc)
+    return await _answer(state, ("timeline", party or "", treaty or "", date_from or "", date_to or "", media), produce)
 
 
 @router.get(
@@ -318,7 +310,4 @@ async def get_in_force(
     async def produce() -> tuple[bytes, str]:
         return _json(InForceModel, await in_force(state.store, party or "", date or "")), JSON
 
-    try:
-        return await _answer(state, ("in-force", party or "", date or ""), produce)
-    except InvalidParameter as exc:
-        return _unprocessable(exc)
+    return await _answer(state, ("in-force", party or "", date or ""), produce)
