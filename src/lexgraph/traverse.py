@@ -220,7 +220,7 @@ class GraphView:
         literal triples (s, p, (value, language, datatype)), (node, class) and (claim, source)
         pairs, with repeats allowed (the union of named graphs may hold a triple twice).
         Attribute lists come out sorted; edges are added in the order given, which should be
-        a stable one (:func:`build_view` sorts them) so that ties among paths fall the same
+        a stable one (:func:`read_view_rows` sorts them) so that ties among paths fall the same
         way on every build."""
         ordered = list(dict.fromkeys(links))
         types_of, sources_of = _grouped(types), _grouped(sources)
