@@ -278,8 +278,8 @@ class _Node:
     disagreements: dict[str, tuple[str, str, set[str]]] = field(default_factory=dict)
 
     def one(self, prop: object) -> str | None:
-        values = sorted(self.props.get(str(prop), ()))
-        return values[0] if values else None
+        values = self.props.get(str(prop))
+        return min(values) if values else None
 
     def all(self, prop: object) -> list[str]:
         return sorted(self.props.get(str(prop), ()))
@@ -319,18 +319,21 @@ class _Names:
     """Labels and coarse categories of things, to turn IRIs into :class:`Ref` values."""
 
     def __init__(self, rows: list[dict[str, str]]) -> None:
-        self.labels: dict[str, list[tuple[int, str]]] = {}
+        best: dict[str, tuple[int, str]] = {}
         self.kinds: dict[str, set[str]] = {}
         for row in rows:
             if row["p"] == str(RDF.type):
                 self.kinds.setdefault(row["s"], set()).add(row["o"])
             else:
-                self.labels.setdefault(row["s"], []).append((_label_rank(row["p"], row.get("lang", "")), row["o"]))
+                ranked = (_label_rank(row["p"], row.get("lang", "")), row["o"])
+                if row["s"] not in best or ranked < best[row["s"]]:
+                    best[row["s"]] = ranked
+        self.labels = {iri: label for iri, (_rank, label) in best.items()}
+        """Each thing's best label: by :func:`_label_rank`, then the first in sort order."""
 
     def ref(self, iri: str) -> Ref:
         """The IRI with its best label, or its last segment when it has none."""
-        found = sorted(self.labels.get(iri, []))
-        return Ref(iri, found[0][1] if found else _tail(iri))
+        return Ref(iri, self.labels.get(iri) or _tail(iri))
 
     def is_a(self, iri: str, cls: object) -> bool:
         return str(cls) in self.kinds.get(iri, set())
