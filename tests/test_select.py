@@ -65,3 +65,10 @@ def test_whole_answers_are_not_capped_and_user_answers_are(store: EmbeddedStore)
         s.query(QueryRequest(query, tsv, timeout_s=10, max_results=1))))
     assert whole.count == -1 and not whole.capped and whole.body.count(b"\n") == 6  # header and 5 rows
     assert capped.count == 1 and capped.capped
+
+
+def test_iri_rows_read_lf_and_crlf_lines_and_skip_other_terms() -> None:
+    from lexgraph.store.select import _iri_rows
+
+    text = '<a>\t<b>\r\n<c>\t"x"\r\n_:b\t<d>\n<e>\t<f>\n<g>\t<h>'
+    assert _iri_rows(2).findall(text) == [("a", "b"), ("e", "f"), ("g", "h")]

@@ -44,7 +44,6 @@ log = logging.getLogger("lexgraph.traverse")
 
 Direction = Literal["both", "out", "in"]
 RelationName = Literal["part-of", "edition-of", "parent-body"]
-_T = TypeVar("_T")
 _V = TypeVar("_V")
 
 LG, ELI = PREFIX_IRIS["lg"], PREFIX_IRIS["eli"]
@@ -357,10 +356,10 @@ four gain nothing more); with a remote store, three connections at a time."""
 _PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
 _TYPES = f"SELECT ?s ?t WHERE {{ ?s <{RDF_TYPE}> ?t }}"
 _SOURCES = f"SELECT ?claim ?src WHERE {{ {_REPORTED} ; <{LG}evidence> ?e . ?e <{LG}source> ?src }}"
-_DATES = " UNION ".join(
+_DATE_PATTERNS = (
     [f"{{ {_REPORTED} ; <{p}> ?o BIND (?claim AS ?s) BIND (<{p}> AS ?p) }}" for p in TIME_PREDICATES.values()]
     + [f"{{ {_REPORTED} ; <{LG}evidence>/<{LG}source> ?s . ?s <{LG}date> ?o BIND (<{LG}date> AS ?p) }}"])
-_DATES = f"SELECT ?s ?p ?o WHERE {{ {_DATES} }}"
+_DATES = f"SELECT ?s ?p ?o WHERE {{ {' UNION '.join(_DATE_PATTERNS)} }}"
 """The dates of the reported claims and of their sources."""
 
 
@@ -442,7 +441,7 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
         reads = await asyncio.gather(*(links_of(p) for p in predicates if p != RDF_TYPE))
         return [row for rows in reads for row in rows]
 
-    async def literals(query: str, predicate: str | None = None) -> list[tuple[str, str, tuple[str, str, str]]]:
+    async def literals_from(query: str, predicate: str | None = None) -> list[tuple[str, str, tuple[str, str, str]]]:
         rows = await select_terms(reader, query)
         return [(row["s"]["value"], predicate or row["p"]["value"],
                  (row["o"]["value"], row["o"].get("xml:lang", ""), row["o"].get("datatype", "")))
@@ -451,8 +450,8 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
     # The predicates first (the links wait for them), then the longest reads, so that neither
     # thread is left with a long one at the end.
     links, types, sources, *literals = await asyncio.gather(
-        all_links(), select_iris(reader, _TYPES), select_iris(reader, _SOURCES), literals(_DATES),
-        *(literals(_triples_of(p), p) for p in LABEL_PREDICATES))
+        all_links(), select_iris(reader, _TYPES), select_iris(reader, _SOURCES), literals_from(_DATES),
+        *(literals_from(_triples_of(p), p) for p in LABEL_PREDICATES))
     return ViewRows(links, [row for rows in literals for row in rows], types, sources)  # type: ignore[arg-type]
 
 

@@ -60,8 +60,9 @@ async def select_iris(store: Queryable, query: str, *, timeout_s: float = 120.0)
 @lru_cache(maxsize=8)
 def _iri_rows(width: int) -> re.Pattern[str]:
     """A TSV line of ``width`` IRIs, each captured without its angle brackets (an IRI holds no
-    ``>``, tab or newline; a blank node or literal cell does not start with ``<``)."""
-    return re.compile("^" + "\t".join(["<([^>\t\n]*)>"] * width) + "$", re.MULTILINE)
+    ``>``, tab or newline; a blank node or literal cell does not start with ``<``); a server
+    that ends lines with CR LF is read alike."""
+    return re.compile("^" + "\t".join(["<([^>\t\r\n]*)>"] * width) + "\r?$", re.MULTILINE)
 
 
 async def graph_names(store: Queryable) -> list[str]:
