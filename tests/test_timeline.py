@@ -313,3 +313,24 @@ def test_cli_in_force_text_and_errors() -> None:
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
     unknown = _lexgraph("timeline", "Atlantis")
     assert unknown.returncode == 2 and "Atlantis" in unknown.stderr
+
+
+def test_the_timeline_index_gives_the_same_answers_as_the_store(store: EmbeddedStore, run: Run[Any]) -> None:
+    """The service builds timelines from an in-memory index (read in bulk); every party's
+    timeline, whole and filtered, must equal the one asked of the store event by event."""
+    from lexgraph.store.select import select
+    from lexgraph.timeline import build_timeline_index
+
+    index = run(build_timeline_index(store))
+    orgs = sorted(row["s"] for row in run(select(store, "SELECT DISTINCT ?s WHERE { ?s a/<http://www.w3.org/2000/01/"
+                                                    "rdf-schema#subClassOf>* <http://www.w3.org/ns/org#Organization> }")))
+    parties = [o for o in orgs if o in index.by_party]  # organisations with events (others: empty timelines)
+    assert {ID + "party/kazakhstan", ID + "party/ussr"} <= set(parties) and len(index.nodes) > 40
+    cases = [(p, None, None, None) for p in parties + [o for o in orgs if o not in index.by_party][:10]]
+    cases += [(ID + "party/kazakhstan", "wct", None, None), (ID + "party/kazakhstan", None, "1999", "2004-10"),
+              (ID + "party/kazakhstan", "berne convention", "1990", None)]
+    for party, treaty, date_from, date_to in cases:
+        asked = run(timeline(store, party, treaty, date_from, date_to))
+        indexed = run(timeline(store, party, treaty, date_from, date_to, index))
+        assert as_json(indexed) == as_json(asked), (party, treaty, date_from, date_to)
+    assert len(run(timeline(store, "kazakhstan", index=index)).events) == len(run(timeline(store, "kazakhstan")).events) > 30

@@ -36,9 +36,8 @@ import pyoxigraph as ox
 
 from .errors import InvalidParameter, NotFound
 from .prefixes import BASE_IRI, ID_IRI, PREFIX_IRIS
-from .results import Answer
-from .store.base import GraphStore, QueryRequest
-from .store.select import ask, select_iris, select_terms
+from .store.base import GraphStore
+from .store.select import Gated, ask, select_iris, select_terms
 
 log = logging.getLogger("lexgraph.traverse")
 
@@ -390,22 +389,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class _Gated:
-    """A store seen through a gate: at most ``limit`` queries at a time."""
-
-    def __init__(self, store: GraphStore, limit: int) -> None:
-        self._store = store
-        self._gate = asyncio.Semaphore(limit)
-
-    async def query(self, request: QueryRequest) -> Answer:
-        async with self._gate:
-            answer = await self._store.query(request)
-        # Let the next query waiting at the gate go to the store before this answer is
-        # parsed, which holds the event loop for a while on big answers.
-        await asyncio.sleep(0)
-        return answer
-
-
 @dataclass(frozen=True)
 class ViewRows:
     """What the view is built from, as :func:`read_view_rows` reads it from the store."""
@@ -427,7 +410,7 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
     term it tests); blank nodes and literals are dropped while reading the answer instead, and
     predicates that never link to an IRI are skipped after an ASK that stops at the first link.
     """
-    reader = _Gated(store, BUILD_CONCURRENCY)
+    reader = Gated(store, BUILD_CONCURRENCY)
 
     async def links_of(predicate: str) -> list[tuple[str, str, str]]:
         if not (await ask(reader, _links_ask(predicate)) and await ask(reader, _links_ask(predicate, True))):

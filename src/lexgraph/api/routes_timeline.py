@@ -268,11 +268,11 @@ async def get_timeline(
     state: ServiceState = Depends(get_state),
 ) -> Response:
     if prefers_html(request.headers.get("accept")):  # a browser: the page (routes_timeline_page)
-        return await timeline_page(state.store, party, treaty, date_from, date_to)
+        return await timeline_page(state.store, party, treaty, date_from, date_to, await state.timelines.get())
     media = _pick(request.headers.get("accept"), (JSON, CSV, TURTLE))
 
     async def produce() -> tuple[bytes, str]:
-        result = await timeline(state.store, party or "", treaty or None, date_from, date_to)
+        result = await timeline(state.store, party or "", treaty or None, date_from, date_to, await state.timelines.get())
         if media == CSV:
             return timeline_csv(result).encode(), "text/csv; charset=utf-8"
         if media == TURTLE:

@@ -28,11 +28,11 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 
-from ..errors import NotFound, UserError
+from ..errors import UserError
 from ..prefixes import ID_IRI
 from ..store.base import GraphStore
-from ..timeline import Event, Ref, Timeline, parse_date, timeline
-from .errors import VARY_ACCEPT
+from ..timeline import Event, Ref, Timeline, TimelineIndex, parse_date, timeline
+from .errors import VARY_ACCEPT, status_of
 
 STATIC_PREFIX = "/static"
 VIS_DIR = Path(__file__).parent / "static" / "vis-timeline"
@@ -204,16 +204,15 @@ def _problem_html(message: str, party: str | None, treaty: str | None, date_from
 
 
 async def timeline_page(store: GraphStore, party: str | None, treaty: str | None, date_from: str | None,
-                        date_to: str | None) -> HTMLResponse:
+                        date_to: str | None, index: TimelineIndex | None = None) -> HTMLResponse:
     """The page for browsers: the timeline, or the form with what was wrong (404 unknown party or
     treaty, 422 bad parameter); without a party, just the form."""
     if not party:
         return HTMLResponse(_problem_html("Name a party (a state or organisation), for example Kazakhstan.",
                                           party, treaty, date_from, date_to), headers=VARY_ACCEPT)
     try:
-        result = await timeline(store, party, treaty or None, date_from, date_to)
+        result = await timeline(store, party, treaty or None, date_from, date_to, index)
     except UserError as exc:
-        status = 404 if isinstance(exc, NotFound) else 422
-        return HTMLResponse(_problem_html(str(exc), party, treaty, date_from, date_to), status_code=status,
+        return HTMLResponse(_problem_html(str(exc), party, treaty, date_from, date_to), status_code=status_of(exc),
                             headers=VARY_ACCEPT)
     return HTMLResponse(timeline_html(result, treaty, date_from, date_to), headers=VARY_ACCEPT)

@@ -21,6 +21,7 @@ from ..search import LabelIndex, build_index
 from ..service_description import describe_service
 from ..snapshot import Snapshot
 from ..store.base import GraphStore
+from ..timeline import TimelineIndex, build_timeline_index
 from ..traverse import GraphView, build_view
 
 
@@ -38,6 +39,7 @@ class ServiceState:
     view: Snapshot[GraphView] = field(init=False)
     labels: Snapshot[LabelIndex] = field(init=False)
     catalog: Snapshot[Catalog] = field(init=False)
+    timelines: Snapshot[TimelineIndex] = field(init=False)
     _description: list[ox.Triple] | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -45,6 +47,7 @@ class ServiceState:
         self.view = Snapshot(self.store, build_view)
         self.labels = Snapshot(self.store, build_index)
         self.catalog = Snapshot(self.store, build_catalog)
+        self.timelines = Snapshot(self.store, build_timeline_index)
 
     async def refresh_graphs(self) -> None:
         self.graphs = frozenset(await self.store.graph_names())
@@ -64,7 +67,7 @@ class ServiceState:
         async with self._lock:
             self._description = None
         await self.refresh_graphs()
-        for snapshot in (self.labels, self.catalog, self.view):
+        for snapshot in (self.labels, self.catalog, self.timelines, self.view):
             await snapshot.rebuild()
 
 

@@ -6,6 +6,7 @@ queries are ours and bounded by the data, and the time limit still holds."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from functools import lru_cache
@@ -20,6 +21,23 @@ class Queryable(Protocol):
     """Anything that answers a query request: every store, or a store behind a gate."""
 
     async def query(self, request: QueryRequest) -> Answer: ...
+
+
+class Gated:
+    """A store seen through a gate: at most ``limit`` of the queries asked through it at a
+    time, so that a bulk read leaves room for everyone else's queries."""
+
+    def __init__(self, store: Queryable, limit: int) -> None:
+        self._store = store
+        self._gate = asyncio.Semaphore(limit)
+
+    async def query(self, request: QueryRequest) -> Answer:
+        async with self._gate:
+            answer = await self._store.query(request)
+        # Let the next query waiting at the gate go to the store before this answer is
+        # parsed, which holds the event loop for a while on big answers.
+        await asyncio.sleep(0)
+        return answer
 
 
 _JSON = negotiate("solutions", None, "json")
