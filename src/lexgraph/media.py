@@ -3,13 +3,15 @@
 Tables, not branches: each format is a row naming its media type, the aliases a client may
 send in ``Accept`` or ``format=``, and whether it serves solutions (SELECT, ASK) or graphs
 (CONSTRUCT, DESCRIBE, downloads). :func:`negotiate` is a pure function of the query form,
-the ``format`` parameter and the ``Accept`` header.
+the ``format`` parameter and the ``Accept`` header; :func:`choose` does the same over any
+list of formats, and :func:`pick` over plain media types.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 from .errors import UserError
 
@@ -111,26 +113,32 @@ def _quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int, int
 
 @lru_cache(maxsize=1024)
 def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> Format:
-    """Pick the format for ``kind`` (``solutions`` or ``graph``).
+    """Pick the format for ``kind`` (``solutions`` or ``graph``) with :func:`choose`: SPARQL
+    JSON or Turtle when the client states no preference. Cached: clients send few distinct
+    Accept headers, and this runs on every query."""
+    return choose(SOLUTION_FORMATS if kind == "solutions" else GRAPH_FORMATS, accept, format_param)
+
+
+def choose(formats: Sequence[Format], accept: str | None, format_param: str | None = None,
+           also_offered: Sequence[str] = ()) -> Format:
+    """The format of ``formats`` a client wants.
 
     ``format=`` wins when given (as on Wikidata's service); otherwise the Accept header
-    decides, and an absent or ``*/*`` header gets the first format of the kind (SPARQL JSON
-    for solutions, Turtle for graphs). Raises :class:`NotAcceptable` when nothing fits.
-    Cached: clients send few distinct Accept headers, and this runs on every request.
-    """
-    table = SOLUTION_FORMATS if kind == "solutions" else GRAPH_FORMATS
+    decides, and an absent or ``*/*`` header gets the first of ``formats``. Raises
+    :class:`NotAcceptable` when nothing fits, naming what is offered (``also_offered``: media
+    types the caller serves itself, such as an HTML page)."""
     if format_param:
         wanted = format_param.strip().lower()
-        for fmt in table:
+        for fmt in formats:
             if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
                 return fmt
-        names = ", ".join(f.name for f in table)
-        raise NotAcceptable(f"format={format_param!r} cannot be produced for this query; use one of {names}")
+        names = ", ".join(f.name for f in formats)
+        raise NotAcceptable(f"format={format_param!r} cannot be produced here; use one of {names}")
     ranges = parse_accept(accept)
     if not ranges:
-        return table[0]
+        return formats[0]
     scored = []
-    for position, fmt in enumerate(table):
+    for position, fmt in enumerate(formats):
         # A match on the format's own media type beats a match on one of its aliases.
         candidates = [(*_quality(ranges, fmt.media_type)[:2], 1)]
         candidates += [(*_quality(ranges, alias)[:2], 0) for alias in fmt.aliases if "/" in alias]
@@ -138,9 +146,22 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
         if q > 0:
             scored.append((q, specificity, canonical, -position, fmt))
     if not scored:
-        offered = ", ".join(f.media_type for f in table)
-        raise NotAcceptable(f"none of the accepted media types can be produced for this query; offered: {offered}")
-    return max(scored, key=lambda item: item[:4])[-1]
+        offered = ", ".join([*also_offered, *(f.media_type for f in formats)])
+        raise NotAcceptable(f"none of the accepted media types can be produced here; offered: {offered}")
+    return max(scored, key=lambda item: item[:4])[-1]  # type: ignore[no-any-return]
+
+
+def pick(accept: str | None, offered: Sequence[str]) -> str:
+    """The one of ``offered`` (plain media types) a client prefers: the q of the most specific
+    range that matches, the earlier offered on a tie, the first when the client states no
+    preference. :class:`NotAcceptable` when it accepts none of them."""
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offered[0]
+    best = max(offered, key=lambda m: (_quality(ranges, m)[0], -offered.index(m)))
+    if _quality(ranges, best)[0] <= 0:
+        raise NotAcceptable(f"none of the accepted media types can be produced here; offered: {', '.join(offered)}")
+    return best
 
 
 def prefers_html(accept: str | None) -> bool:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..media import NotAcceptable, parse_accept
+from ..media import NotAcceptable, pick
 from ..traverse import (BadReference, UnknownNode, ancestors, descendants, hierarchy_edges,
                         neighbours, paths, subgraph, turtle)
 from .errors import VARY_ACCEPT, error_response
@@ -211,21 +211,9 @@ RelationParam = Annotated[Literal["part-of", "edition-of", "parent-body"], Query
 # --------------------------------------------------------------------------- helpers
 
 
-def _quality(accept: str | None, media_type: str) -> float:
-    """The q the Accept header gives ``media_type`` (its most specific matching range)."""
-    matching = [r for r in parse_accept(accept) if r.matches(media_type)]
-    return max(matching, key=lambda r: (r.specificity, r.q)).q if matching else 0.0
-
-
 def _wants_turtle(request: Request) -> bool:
     """JSON unless Turtle is preferred; NotAcceptable when neither is accepted."""
-    accept = request.headers.get("accept")
-    if not parse_accept(accept):
-        return False
-    json_q, turtle_q = _quality(accept, JSON), _quality(accept, TURTLE)
-    if json_q == turtle_q == 0:
-        raise NotAcceptable(f"none of the accepted media types can be produced here; offered: {JSON}, {TURTLE}")
-    return turtle_q > json_q
+    return pick(request.headers.get("accept"), (JSON, TURTLE)) == TURTLE
 
 
 async def _answer(request: Request, compute: Callable[[Any], Any], model: type[_Out],

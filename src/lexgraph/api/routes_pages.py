@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..entity import Catalog, Claim, Entity, Evidence, Fact, Ref, Term, describe, ref
-from ..media import GRAPH_FORMATS, NotAcceptable, parse_accept, prefers_html
+from ..media import GRAPH_FORMATS, NotAcceptable, choose, prefers_html
 from ..prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS
 from ..results import write_graph
 from ..search import VOCAB_IRI, EmptyQuery, LabelIndex, page_path, short_name
@@ -356,27 +356,7 @@ def _not_found(request: Request, what: str) -> Response:
 
 def rdf_format(accept: str | None, format_param: str | None) -> Any:
     """Turtle (the default) or JSON-LD; :class:`NotAcceptable` for anything else."""
-    if format_param:
-        wanted = format_param.strip().lower()
-        for fmt in RDF_FORMATS:
-            if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
-                return fmt
-        raise NotAcceptable(f"format={format_param!r}: use turtle or jsonld")
-    ranges = parse_accept(accept)
-    if not ranges:
-        return RDF_FORMATS[0]
-    scored = []
-    for position, fmt in enumerate(RDF_FORMATS):
-        for media in (fmt.media_type, *(a for a in fmt.aliases if "/" in a)):
-            matching = [r for r in ranges if r.matches(media)]
-            if matching:
-                best = max(matching, key=lambda r: (r.specificity, r.q))
-                if best.q > 0:
-                    scored.append((best.q, best.specificity, media == fmt.media_type, -position, fmt))
-    if not scored:
-        raise NotAcceptable("none of the accepted media types can be produced here; offered: text/html, "
-                            + ", ".join(f.media_type for f in RDF_FORMATS))
-    return max(scored, key=lambda s: s[:4])[-1]
+    return choose(RDF_FORMATS, accept, format_param, also_offered=("text/html",))
 
 
 # --------------------------------------------------------------------------- routes

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..media import GRAPH_FORMATS, NotAcceptable, parse_accept, prefers_html
+from ..media import GRAPH_FORMATS, pick, prefers_html
 from ..results import Answer
 from ..timeline import InForce, Timeline, as_json, in_force, timeline, timeline_csv, timeline_graph
 from .errors import VARY_ACCEPT
@@ -191,22 +191,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 # --- helpers -----------------------------------------------------------------------------
 
-def _quality(accept: str | None, media: str) -> float:
-    """The q the client gives ``media``: that of the most specific range matching it."""
-    matching = [r for r in parse_accept(accept) if r.matches(media)]
-    return max(matching, key=lambda r: (r.specificity, r.q)).q if matching else 0.0
-
-
-def _pick(accept: str | None, offered: tuple[str, ...]) -> str:
-    """The offered media type the client prefers; the first when it states no preference."""
-    if not parse_accept(accept):
-        return offered[0]
-    best = max(offered, key=lambda m: (_quality(accept, m), -offered.index(m)))
-    if _quality(accept, best) <= 0:
-        raise NotAcceptable(f"none of the accepted media types can be produced; offered: {', '.join(offered)}")
-    return best
-
-
 def _json(model: type[BaseModel], result: Timeline | InForce) -> bytes:
     """The result checked against its published schema, as JSON."""
     body = as_json(result)
@@ -269,7 +253,7 @@ async def get_timeline(
 ) -> Response:
     if prefers_html(request.headers.get("accept")):  # a browser: the page (routes_timeline_page)
         return await timeline_page(state.store, party, treaty, date_from, date_to, await state.timelines.get())
-    media = _pick(request.headers.get("accept"), (JSON, CSV, TURTLE))
+    media = pick(request.headers.get("accept"), (JSON, CSV, TURTLE))
 
     async def produce() -> tuple[bytes, str]:
         result = await timeline(state.store, party or "", treaty or None, date_from, date_to, await state.timelines.get())
@@ -305,7 +289,7 @@ async def get_in_force(
                              openapi_examples={"day": {"summary": "A day", "value": "2005-01-01"}}),
     state: ServiceState = Depends(get_state),
 ) -> Response:
-    _pick(request.headers.get("accept"), (JSON,))
+    pick(request.headers.get("accept"), (JSON,))
 
     async def produce() -> tuple[bytes, str]:
         return _json(InForceModel, await in_force(state.store, party or "", date or "")), JSON
