@@ -34,7 +34,7 @@ from sys import intern
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from string import Template
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from .errors import InvalidParameter, NotFound
 from .media import Format
@@ -306,14 +306,36 @@ async def _nodes(store: GraphStore, iris: Iterable[str]) -> dict[str, _Node]:
     props, evidence, disagreements = await asyncio.gather(
         _rows(store, _PROPS, claims=wanted), _rows(store, _EVIDENCE, claims=wanted),
         _rows(store, _DISAGREEMENTS, claims=wanted))
-    for row in props:
-        nodes[row["c"]].props.setdefault(row["p"], set()).add(row["o"])
-    for row in evidence:
-        nodes[row["c"]].evidence.add((row["source"], row["quote"], row.get("locator", "")))
-    for row in disagreements:
-        entry = nodes[row["c"]].disagreements.setdefault(row["d"], (row.get("kind", ""), row.get("note", ""), set()))
-        entry[2].add(row["other"])
+    _add_props(nodes, props)
+    _add_evidence(nodes, evidence)
+    _add_disagreements(nodes, disagreements)
     return nodes
+
+
+# Rows about claims not in ``nodes`` are skipped; IRIs are interned, so that an index of every
+# party's events holds one string per IRI.
+
+def _add_props(nodes: dict[str, _Node], rows: list[dict[str, str]]) -> None:
+    for row in rows:
+        node = nodes.get(row["c"])
+        if node is not None:
+            value = row["o"] if row["p"] == str(LG.description) else intern(row["o"])
+            node.props.setdefault(row["p"], set()).add(value)
+
+
+def _add_evidence(nodes: dict[str, _Node], rows: list[dict[str, str]]) -> None:
+    for row in rows:
+        node = nodes.get(row["c"])
+        if node is not None:
+            node.evidence.add((intern(row["source"]), row["quote"], row.get("locator", "")))
+
+
+def _add_disagreements(nodes: dict[str, _Node], rows: list[dict[str, str]]) -> None:
+    for row in rows:
+        node = nodes.get(row["c"])
+        if node is not None:
+            entry = node.disagreements.setdefault(row["d"], (row.get("kind", ""), row.get("note", ""), set()))
+            entry[2].add(intern(row["other"]))
 
 
 class _Names:
@@ -817,7 +839,7 @@ _ALL_EVIDENCE = """SELECT ?c ?source ?quote ?locator WHERE {
   ?c lg:evidence ?e . ?e lg:source ?source ; lg:quote ?quote . OPTIONAL { ?e lg:locator ?locator } }"""
 _ALL_DISAGREEMENTS = """SELECT ?c ?d ?kind ?note ?other WHERE { ?d a lg:Disagreement ; lg:between ?c , ?other .
   OPTIONAL { ?d lg:disagreementKind ?kind } OPTIONAL { ?d skos:note ?note } }"""
-_ALL_OF = "SELECT ?c ?o WHERE { ?c $p ?o }"
+_ALL_OF = "SELECT ?c ($p AS ?p) ?o WHERE { ?c $p ?o }"
 _ALL_LABELS = "SELECT ?s ?o (LANG(?o) AS ?lang) WHERE { ?s $p ?o }"
 _LABEL_PROPS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 """The label properties ``_LABELS`` reads, read here one at a time for every subject."""
@@ -843,32 +865,15 @@ async def build_timeline_index(store: GraphStore) -> TimelineIndex:
     """Read every timeline event of every party, as :func:`_events_from_store` reads one party's.
 
     The events come first; then every other read fills the events' nodes as soon as it
-    arrives and is dropped, and repeated IRIs are interned, so that a big store's index holds
-    one string per IRI and never all the answers at once."""
+    arrives and is dropped, so that a big store's index never holds all the answers at once."""
     reader = Gated(store, _INDEX_CONCURRENCY)
     by_party: dict[str, list[str]] = {}
     for row in await _rows(reader, _ALL_EVENTS):
         by_party.setdefault(intern(row["party"]), []).append(intern(row["event"]))
     nodes = {iri: _Node(iri) for events in by_party.values() for iri in events}
 
-    async def read_props(prop: str) -> None:
-        for row in await _rows(reader, _ALL_OF, p=prop):
-            node = nodes.get(row["c"])
-            if node is not None:
-                node.props.setdefault(prop, set()).add(intern(row["o"]) if prop != str(LG.description) else row["o"])
-
-    async def read_evidence() -> None:
-        for row in await _rows(reader, _ALL_EVIDENCE):
-            node = nodes.get(row["c"])
-            if node is not None:
-                node.evidence.add((intern(row["source"]), row["quote"], row.get("locator", "")))
-
-    async def read_disagreements() -> None:
-        for row in await _rows(reader, _ALL_DISAGREEMENTS):
-            node = nodes.get(row["c"])
-            if node is not None:
-                entry = node.disagreements.setdefault(row["d"], (row.get("kind", ""), row.get("note", ""), set()))
-                entry[2].add(intern(row["other"]))
+    async def read(add: Callable[[dict[str, _Node], list[dict[str, str]]], None], template: str, **slots: str) -> None:
+        add(nodes, await _rows(reader, template, **slots))
 
     async def read_labels(prop: str) -> list[dict[str, str]]:
         return [{"s": row["s"], "p": prop, "o": row["o"], "lang": row.get("lang", "")}
@@ -876,7 +881,8 @@ async def build_timeline_index(store: GraphStore) -> TimelineIndex:
 
     reads = await asyncio.gather(
         _rows(reader, _CONCERNED_TYPES), _rows(reader, _CATEGORIES), *(read_labels(p) for p in _LABEL_PROPS),
-        read_evidence(), read_disagreements(), *(read_props(str(prop)) for prop in _EVENT_PROPS))
+        read(_add_evidence, _ALL_EVIDENCE), read(_add_disagreements, _ALL_DISAGREEMENTS),
+        *(read(_add_props, _ALL_OF, p=str(prop)) for prop in _EVENT_PROPS))
     concerned, categories, *labels = reads[:2 + len(_LABEL_PROPS)]
     names = _Names([row for rows in labels for row in rows] + _kinds(concerned, categories))
     return TimelineIndex(by_party, nodes, names)
