@@ -502,6 +502,15 @@ def parse_size(text: str) -> int:
     return int(float(number) * mult)
 
 
+def size_label(n: int) -> str:
+    """The short name of a size, as :func:`parse_size` reads it: 1000000 -> "1M", 20000 -> "20k"."""
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1000 and n % 1000 == 0:
+        return f"{n // 1000}k"
+    return str(n)
+
+
 def generate(triples: int, out: Path, seed: int = 1) -> int:
     """Write about ``triples`` triples to ``out``; returns the exact number written."""
     out.parent.mkdir(parents=True, exist_ok=True)

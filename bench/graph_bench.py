@@ -52,7 +52,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "src"))
 
 import generate  # noqa: E402  (bench/generate.py)
-from report import free_port, machine, now, write_results  # noqa: E402
+from report import free_port, machine, now, tree_rss_mib, write_results  # noqa: E402
 
 SEED = 1
 VIEW_TARGET_S = 10.0
@@ -67,14 +67,6 @@ LG = "https://w3id.org/lexgraph/def/"
 
 def log(message: str) -> None:
     print(f"[graph_bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def size_label(n: int) -> str:
-    if n >= 1_000_000 and n % 1_000_000 == 0:
-        return f"{n // 1_000_000}M"
-    if n >= 1000 and n % 1000 == 0:
-        return f"{n // 1000}k"
-    return str(n)
 
 
 # --- data and store ----------------------------------------------------------------------
@@ -269,22 +261,6 @@ class Service:
             time.sleep(0.2)
         raise RuntimeError(f"lexgraph serve not ready within {timeout_s:.0f} s; log: {self.log_path}")
 
-    def rss_mib(self) -> float:
-        """Resident memory of the service's processes (web process and executors), in MiB."""
-        pids, queue = [], [self.process.pid]
-        while queue:  # the process, its fork server and the executors the fork server started
-            pid = queue.pop()
-            pids.append(pid)
-            children = Path(f"/proc/{pid}/task/{pid}/children")
-            queue += [int(c) for c in children.read_text().split()] if children.exists() else []
-        total = 0
-        for pid in pids:
-            status = Path(f"/proc/{pid}/status")
-            if status.exists():
-                total += next((int(line.split()[1]) for line in status.read_text().splitlines()
-                               if line.startswith("VmRSS:")), 0)
-        return round(total / 1024, 1)
-
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -424,7 +400,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=130.0, help="seconds of timed requests per route at most (130)")
     parser.add_argument("--executors", type=int, default=2, help="query executors of the store for the view build (2)")
     args = parser.parse_args()
-    label = size_label(args.triples)
+    label = generate.size_label(args.triples)
     stem = "graph" if args.triples == 1_000_000 else f"graph-{label}"
     run_started = time.perf_counter()
 
@@ -450,7 +426,7 @@ def main() -> None:
                                   "/graph request (the service builds its view)")
             first_timeline_s = timed_first(client, service.url + routes["timeline of a country"][0],
                                            "/timeline request (the service builds its timeline index)")
-            service_rss_mib = service.rss_mib()
+            service_rss_mib = round(tree_rss_mib(service.process.pid), 1)
             for name, urls in routes.items():
                 # Each country's first timeline is asked once, with no warm-up: no answer is cached.
                 count, warmup = (len(urls), 0) if name == FIRST_TIMELINE else (args.requests, args.warmup)

@@ -1,5 +1,6 @@
 """What every benchmark shares: a free loopback port, a line naming the machine and the time,
-and writing its results to bench/results/ as JSON (for programs) and Markdown (for people)."""
+the processes and memory of a server under test, and writing its results to bench/results/ as
+JSON (for programs) and Markdown (for people)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,31 @@ def write_results(stem: str, result: dict[str, Any], markdown: str) -> tuple[Pat
     json_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     md_path.write_text(markdown.rstrip("\n") + "\n", encoding="utf-8")
     return json_path, md_path
+
+
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its living descendants (a server, its fork server, its executors)."""
+    out, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = task / "children"
+                if children.exists():
+                    stack += [int(c) for c in children.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return out
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            total += next((int(line.split()[1]) for line in Path(f"/proc/{p}/status").read_text().splitlines()
+                           if line.startswith("VmRSS:")), 0)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total / 1024

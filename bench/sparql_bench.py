@@ -54,7 +54,7 @@ RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402  (bench/generate.py)
-from report import free_port, now, write_results  # noqa: E402
+from report import free_port, now, tree_pids, tree_rss_mib, write_results  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
 ROTATION = 200  # parameter values per query (fewer where the data has fewer)
@@ -151,48 +151,6 @@ end
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def size_label(n: int) -> str:
-    if n >= 1_000_000 and n % 1_000_000 == 0:
-        return f"{n // 1_000_000}M"
-    if n >= 1_000 and n % 1_000 == 0:
-        return f"{n // 1_000}k"
-    return str(n)
-
-
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MiB."""
-    total = 0
-    stack = [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            for task in Path(f"/proc/{p}/task").iterdir():
-                children = task / "children"
-                if children.exists():
-                    stack += [int(c) for c in children.read_text().split()]
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-    return total / 1024
-
-
-def tree_pids(pid: int) -> list[int]:
-    out, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        out.append(p)
-        try:
-            for task in Path(f"/proc/{p}/task").iterdir():
-                children = task / "children"
-                if children.exists():
-                    stack += [int(c) for c in children.read_text().split()]
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-    return out
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -568,7 +526,7 @@ def geomean(values: list[float]) -> float | None:
 
 
 def bench_size(n: int, args: argparse.Namespace, servers_out: list[Server]) -> dict[str, Any]:
-    label = size_label(n)
+    label = generate.size_label(n)
     data_dir = WORK / f"data-{label}"
     data_file = data_dir / f"synthetic-{label}.ttl"
     meta_file = WORK / f"synthetic-{label}.json"
