@@ -81,3 +81,14 @@ def foreign(urls: list[str], base_url: str) -> list[str]:
     """The URLs not on ``base_url``'s origin."""
     origin = urllib.parse.urlsplit(base_url)[:2]
     return [url for url in urls if urllib.parse.urlsplit(url)[:2] != origin]
+
+
+def assert_only_own_origin(driver: WebDriver, base_url: str, assets: tuple[str, ...]) -> None:
+    """The page loaded ``assets`` (paths on the server) and nothing, loaded or merely requested,
+    from any origin but ``base_url``'s."""
+    loaded = loaded_urls(driver)
+    for asset in assets:
+        assert any(url.endswith(asset) for url in loaded), asset
+    assert foreign(loaded, base_url) == []
+    network = sent_urls(driver)
+    assert network and foreign(network, base_url) == []

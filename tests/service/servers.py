@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -70,6 +71,20 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, timeout
     raise RuntimeError(f"server at {url} not up within {timeout_s} s:\n{log.read_text()[-3000:]}")
 
 
+def _launch(cmd: list[str], port: int, log: Path, ready_path: str, **popen: Any) -> Server:
+    """Start ``cmd`` in its own process group, its output in ``log``, and wait until
+    ``ready_path`` answers on the port; stopped again if it never does."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **popen)
+    server = Server(process, f"http://127.0.0.1:{port}", log)
+    try:
+        wait_until_up(server.url + ready_path, process, log)
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
 def start_lexgraph(tmp: Path, extra_env: dict[str, str] | None = None) -> Server:
     """`python -m lexgraph serve` on a free loopback port."""
     port = free_port()
@@ -78,16 +93,7 @@ def start_lexgraph(tmp: Path, extra_env: dict[str, str] | None = None) -> Server
            **(extra_env or {})}
     if "LEXGRAPH_STORE_DIR" not in (extra_env or {}):
         env.pop("LEXGRAPH_STORE_DIR", None)  # each test server builds its own store
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], cwd=REPO, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    server = Server(process, f"http://127.0.0.1:{port}", log)
-    try:
-        wait_until_up(server.url + "/health", process, log)
-    except Exception:
-        server.stop()
-        raise
-    return server
+    return _launch([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], port, log, "/health", cwd=REPO, env=env)
 
 
 def start_oxigraph(tmp: Path, timeout_s: int = 5) -> Server:
@@ -98,18 +104,8 @@ def start_oxigraph(tmp: Path, timeout_s: int = 5) -> Server:
     port = free_port()
     location = tmp / f"oxigraph-{port}"
     log = tmp / f"oxigraph-{port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph",
-             "--timeout-s", str(timeout_s)],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    server = Server(process, f"http://127.0.0.1:{port}", log)
-    try:
-        wait_until_up(server.url + "/query?query=ASK%7B%7D", process, log)
-    except Exception:
-        server.stop()
-        raise
-    return server
+    return _launch([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                    "--union-default-graph", "--timeout-s", str(timeout_s)], port, log, "/query?query=ASK%7B%7D")
 
 
 def load_into(oxigraph: Server) -> None:

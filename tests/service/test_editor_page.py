@@ -18,7 +18,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from lexgraph.api.pages import YASGUI_DIR
 from lexgraph.catalog import named_queries
 
-from .browser import BROWSER_ACCEPT, chromium, foreign, loaded_urls, sent_urls, wait_for
+from .browser import BROWSER_ACCEPT, assert_only_own_origin, chromium, wait_for
 from .servers import REPO, Server
 
 TITLES = [q.title for q in named_queries(REPO / "queries")]
@@ -159,9 +159,4 @@ def test_nothing_is_loaded_from_another_origin(browser: WebDriver, embedded_serv
     browser.execute_script("window.lexgraphYasgui.getTab().getYasqe().autocomplete()")
     wait_for(browser, "return document.readyState === 'complete'", "the page to settle")
 
-    loaded = loaded_urls(browser)
-    assert any(url.endswith("/static/yasgui/yasgui.min.js") for url in loaded)
-    assert any(url.endswith("/static/yasgui/yasgui.min.css") for url in loaded)
-    assert foreign(loaded, embedded_server.url) == []
-    network = sent_urls(browser)
-    assert network and foreign(network, embedded_server.url) == []
+    assert_only_own_origin(browser, embedded_server.url, ("/static/yasgui/yasgui.min.js", "/static/yasgui/yasgui.min.css"))

@@ -19,7 +19,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from lexgraph.api.routes_timeline_page import VIS_DIR
 
-from .browser import BROWSER_ACCEPT, chromium, foreign, loaded_urls, sent_urls, wait_for
+from .browser import BROWSER_ACCEPT, assert_only_own_origin, chromium, wait_for
 from .servers import Server
 
 ID = "https://w3id.org/lexgraph/id/"
@@ -120,9 +120,5 @@ def test_clicking_an_event_opens_its_entity_page(browser: WebDriver, embedded_se
 def test_nothing_is_loaded_from_another_origin(browser: WebDriver, embedded_server: Server) -> None:
     open_timeline(browser, embedded_server.url + "/timeline?party=kazakhstan")
     wait_for(browser, "return document.readyState === 'complete'", "the page to settle")
-    loaded = loaded_urls(browser)
-    assert any(url.endswith("/static/vis-timeline/vis-timeline-graph2d.min.js") for url in loaded)
-    assert any(url.endswith("/static/vis-timeline/vis-timeline-graph2d.min.css") for url in loaded)
-    assert foreign(loaded, embedded_server.url) == []
-    network = sent_urls(browser)
-    assert network and foreign(network, embedded_server.url) == []
+    assert_only_own_origin(browser, embedded_server.url, ("/static/vis-timeline/vis-timeline-graph2d.min.js",
+                                                          "/static/vis-timeline/vis-timeline-graph2d.min.css"))
