@@ -182,7 +182,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
                                          "give a name (Kazakhstan, party/kazakhstan), an id or a full IRI"}}}},
     406: {"model": ErrorModel, "description": "The Accept header allows none of the media types offered.",
           "content": {JSON: {"example": {"error": "not_acceptable", "message": "none of the accepted media types "
-                                         "can be produced; offered: application/json"}}}},
+                                         "can be produced here; offered: application/json"}}}},
     422: {"model": ErrorModel, "description": "A parameter is missing, malformed or ambiguous.",
           "content": {JSON: {"example": {"error": "invalid_parameters", "message": "from: expected a date as YYYY, "
                                          "YYYY-MM or YYYY-MM-DD, got '2004/10'"}}}},
