@@ -17,12 +17,29 @@ LEXGRAPH_SEEDS_DIR          $LEXGRAPH_ROOT/../shared/seeds
 LEXGRAPH_HOST               127.0.0.1 (the service's address)
 LEXGRAPH_PORT               8000
 LEXGRAPH_WORKERS            1 (uvicorn worker processes)
-LEXGRAPH_EXECUTORS          2 (query executor processes per worker)
+LEXGRAPH_EXECUTORS          4 (query executor processes per worker: at most this many
+                            users' queries run at once)
 LEXGRAPH_QUERY_TIMEOUT_S    10 (default time limit of a query)
 LEXGRAPH_QUERY_TIMEOUT_MAX_S  60 (no request may raise its limit above this)
 LEXGRAPH_MAX_RESULTS        10000 (rows or triples in one answer; more is capped)
 LEXGRAPH_MAX_BODY_BYTES     1048576 (larger request bodies get 413)
+LEXGRAPH_MAX_QUERY_BYTES    65536 (a longer query text gets 413, before any parsing)
 LEXGRAPH_MAX_QUERY_DEPTH    64 (deeper nesting of { ( [ gets 400)
+LEXGRAPH_MAX_QUERY_OPERATORS  256 (operators in expressions and property paths, in all;
+                            more gets 400)
+LEXGRAPH_MAX_QUERY_UNIONS   64 (UNION and MINUS branches; more gets 400)
+LEXGRAPH_MAX_QUERY_PATTERNS 256 (triple patterns and graph-pattern clauses; more gets 400)
+LEXGRAPH_EXECUTOR_MEMORY_BYTES  this machine's memory / (2 x workers x executors), at most
+                            4 GiB (address space of one executor; a query past it gets 503)
+LEXGRAPH_SANDBOX            required (executors may not open network sockets nor touch
+                            files outside the store, enforced by the kernel: seccomp and
+                            Landlock; start-up fails where the kernel cannot; 'off' opts out)
+LEXGRAPH_CLIENT_CONCURRENCY 2 (uncached queries one client may run at once; more gets 429)
+LEXGRAPH_CLIENT_QUERY_S_PER_MIN  60 (seconds of query time one client may use per
+                            minute; past it, 429 with Retry-After)
+LEXGRAPH_BODY_TIMEOUT_S     10 (a request body not received within this gets 408)
+LEXGRAPH_PUBLIC_URL         (none) the service's public base URL, named in the service
+                            description; without it, each request's own host
 LEXGRAPH_CACHE_BYTES       67108864 (SPARQL answers cached per worker, and as much again
                             for timelines; 0 turns the caches off)
 LEXGRAPH_STORE              embedded (or remote)
@@ -67,12 +84,22 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    executors: int = 2
+    executors: int = 4
     query_timeout_s: float = 10.0
     query_timeout_max_s: float = 60.0
     max_results: int = 10_000
     max_body_bytes: int = 1_048_576
+    max_query_bytes: int = 65_536
     max_query_depth: int = 64
+    max_query_operators: int = 256
+    max_query_unions: int = 64
+    max_query_patterns: int = 256
+    executor_memory_bytes: int = 4 * 1024**3
+    sandbox: str = "required"
+    client_concurrency: int = 2
+    client_query_s_per_min: float = 60.0
+    body_timeout_s: float = 10.0
+    public_url: str | None = None
     cache_bytes: int = 64 * 1024 * 1024
     store: str = "embedded"
     store_dir: Path | None = None
@@ -110,6 +137,17 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     return raw
 
 
+def default_executor_memory(workers: int, executors: int) -> int:
+    """Half the machine's memory shared among every executor, at most 4 GiB each: enough for
+    any sensible query on a million triples, while all executors together leave the rest
+    of the machine alive."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        total = 8 * 1024**3
+    return max(256 * 1024**2, min(4 * 1024**3, total // (2 * workers * executors)))
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check every LEXGRAPH_* setting (from ``os.environ`` unless given)."""
     env = os.environ if env is None else env
@@ -128,6 +166,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if store == "remote" and not remote_query_url:
         raise ConfigError("LEXGRAPH_STORE=remote needs LEXGRAPH_REMOTE_QUERY_URL")
     store_dir = env.get("LEXGRAPH_STORE_DIR") or None
+    workers = int(_number(env, "LEXGRAPH_WORKERS", 1, int, 1))
+    executors = int(_number(env, "LEXGRAPH_EXECUTORS", 4, int, 1))
+    sandbox = env.get("LEXGRAPH_SANDBOX", "required") or "required"
+    if sandbox not in ("required", "off"):
+        raise ConfigError(f"LEXGRAPH_SANDBOX={sandbox!r}: expected 'required' or 'off'")
+    public_url = _url(env, "LEXGRAPH_PUBLIC_URL")
     return Settings(
         root=root,
         ontology_dir=_dir(env, "LEXGRAPH_ONTOLOGY_DIR", root / "ontology", must_exist=True),
@@ -139,13 +183,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         seeds_dir=_dir(env, "LEXGRAPH_SEEDS_DIR", root.parent / "shared" / "seeds", must_exist=False),
         host=env.get("LEXGRAPH_HOST") or "127.0.0.1",
         port=int(_number(env, "LEXGRAPH_PORT", 8000, int, 0)),
-        workers=int(_number(env, "LEXGRAPH_WORKERS", 1, int, 1)),
-        executors=int(_number(env, "LEXGRAPH_EXECUTORS", 2, int, 1)),
+        workers=workers,
+        executors=executors,
         query_timeout_s=timeout,
         query_timeout_max_s=timeout_max,
         max_results=int(_number(env, "LEXGRAPH_MAX_RESULTS", 10_000, int, 1)),
         max_body_bytes=int(_number(env, "LEXGRAPH_MAX_BODY_BYTES", 1_048_576, int, 1)),
+        max_query_bytes=int(_number(env, "LEXGRAPH_MAX_QUERY_BYTES", 65_536, int, 16)),
         max_query_depth=int(_number(env, "LEXGRAPH_MAX_QUERY_DEPTH", 64, int, 1)),
+        max_query_operators=int(_number(env, "LEXGRAPH_MAX_QUERY_OPERATORS", 256, int, 1)),
+        max_query_unions=int(_number(env, "LEXGRAPH_MAX_QUERY_UNIONS", 64, int, 1)),
+        max_query_patterns=int(_number(env, "LEXGRAPH_MAX_QUERY_PATTERNS", 256, int, 1)),
+        executor_memory_bytes=int(_number(env, "LEXGRAPH_EXECUTOR_MEMORY_BYTES",
+                                          default_executor_memory(workers, executors), int, 64 * 1024**2)),
+        sandbox=sandbox,
+        client_concurrency=int(_number(env, "LEXGRAPH_CLIENT_CONCURRENCY", 2, int, 1)),
+        client_query_s_per_min=_number(env, "LEXGRAPH_CLIENT_QUERY_S_PER_MIN", 60.0, float, 0.001),
+        body_timeout_s=_number(env, "LEXGRAPH_BODY_TIMEOUT_S", 10.0, float, 0.001),
+        public_url=public_url.rstrip("/") if public_url else None,
         cache_bytes=int(_number(env, "LEXGRAPH_CACHE_BYTES", 64 * 1024 * 1024, int, 0)),
         store=store,
         store_dir=Path(store_dir) if store_dir else None,
