@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 bench/validate_bench.py
 python3 bench/startup_bench.py
+python3 bench/hostile_bench.py
 python3 bench/graph_bench.py
 python3 bench/sparql_bench.py

@@ -8,20 +8,38 @@ Wikidata's query service, it turns repeated questions into lookups.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 
 from .results import Answer
 from .store.base import QueryRequest
 
-CacheKey = tuple[str, tuple[str, ...], tuple[str, ...], str, int]
+CacheKey = bytes
+"""SHA-256 of what decides an answer: a key costs 32 bytes however long the query was."""
+
+ENTRY_OVERHEAD = 256
+"""Bytes counted for each entry besides its answer body: key, Answer object, dict slot."""
+
+
+def digest(*parts: str) -> CacheKey:
+    """SHA-256 of ``parts``, each length-prefixed so that no two different lists collide."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.digest()
 
 
 def cache_key(request: QueryRequest) -> CacheKey:
-    return (request.query, request.default_graphs, request.named_graphs, request.format.name, request.max_results)
+    return digest(request.query, "\x00".join(request.default_graphs), "\x00".join(request.named_graphs),
+                  request.format.name, str(request.max_results), str(len(request.default_graphs)),
+                  str(len(request.named_graphs)))
 
 
 class AnswerCache:
-    """Least-recently-used answers, up to ``max_bytes`` of answer bodies (0 turns it off)."""
+    """Least-recently-used answers, up to ``max_bytes`` in all: bodies, keys and the
+    bookkeeping of each entry (0 turns it off)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -43,14 +61,14 @@ class AnswerCache:
 
     def put(self, key: CacheKey, answer: Answer, generation: int) -> None:
         """Keep ``answer``, computed since :attr:`generation` was ``generation``."""
-        size = len(answer.body)
+        size = len(answer.body) + ENTRY_OVERHEAD
         if size > self.max_bytes // 4 or key in self._entries or generation != self.generation:
             return
         self._entries[key] = answer
         self._bytes += size
         while self._bytes > self.max_bytes:
             _, evicted = self._entries.popitem(last=False)
-            self._bytes -= len(evicted.body)
+            self._bytes -= len(evicted.body) + ENTRY_OVERHEAD
 
     def clear(self) -> None:
         self._entries.clear()

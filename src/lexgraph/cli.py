@@ -19,8 +19,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .config import load_settings
-from .errors import ConfigError, LexgraphError, UsageError, UserError
+from .config import Settings, load_settings
+from .errors import ConfigError, LexgraphError, StoreUnavailable, UsageError, UserError
 from .store.base import GraphStore
 from .store.embedded import EmbeddedStore, build_store, source_files
 from .timeline import InForce, InForceItem, Timeline, as_json, in_force, parse_date, parse_day, timeline
@@ -35,7 +35,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 4
 
 
 @app.callback()
@@ -61,11 +61,20 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (UserError, ConfigError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        _print_error("error", exc)
         raise typer.Exit(EXIT_USAGE) from None
+    except StoreUnavailable as exc:  # the store or its executors cannot be reached: not a bug
+        _print_error("error", exc)
+        raise typer.Exit(EXIT_UNAVAILABLE) from None
     except LexgraphError as exc:  # a bug of ours, reported without a traceback wall
-        err.print(f"[bold red]internal error:[/] {exc}", highlight=False, soft_wrap=True)
+        _print_error("internal error", exc)
         raise typer.Exit(3) from None
+
+
+def _print_error(label: str, exc: Exception) -> None:
+    """One line, the message as plain text: a file:line:column such as ``x.ttl:100:79`` must
+    not turn into rich markup or an emoji."""
+    err.print(f"[bold red]{label}:[/] {escape(str(exc))}", highlight=False, soft_wrap=True, emoji=False)
 
 
 @app.command()
@@ -154,17 +163,51 @@ def serve(
             with Progress(TextColumn("loading"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
                           console=err, transient=True, disable=not err.is_terminal) as progress:
                 task = progress.add_task("load", total=sum(f.path.stat().st_size for f in files))
-                counts = build_store(store_dir, files, lambda done, total: progress.update(task, completed=done))
+                try:
+                    counts = build_store(store_dir, files, lambda done, total: progress.update(task, completed=done))
+                except OSError as exc:
+                    raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store cannot be built there "
+                                      f"({exc.strerror or exc})") from None
             err.print(f"loaded {sum(counts.values())} triples in {len(counts)} graphs", highlight=False)
             os.environ["LEXGRAPH_STORE_DIR"] = str(store_dir)
+        _check_before_serving(settings)
+    from .api.http_protocol import PROTOCOL
+
     try:
         uvicorn.run(
             "lexgraph.api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
             workers=settings.workers, access_log=access_log, log_level="info", timeout_graceful_shutdown=5,
+            http=PROTOCOL, server_header=False,
         )
     finally:
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
+
+
+def _check_before_serving(settings: Settings) -> None:
+    """Fail now, in one line, on what would otherwise stop the server with a traceback
+    once it starts: a remote store that does not answer, a kernel that cannot sandbox the
+    query executors, a store folder that cannot be opened."""
+    if settings.store == "remote":
+        from .store.remote import RemoteStore
+
+        async def ping() -> None:
+            store = RemoteStore(settings.remote_query_url or "")
+            try:
+                await store.ping(10.0)
+            finally:
+                await store.close()
+
+        asyncio.run(ping())
+        return
+    store_dir = os.environ.get("LEXGRAPH_STORE_DIR") or str(settings.store_dir)
+    if not os.access(store_dir, os.R_OK | os.X_OK):
+        raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store folder cannot be read")
+    if settings.sandbox == "required":
+        from .sandbox import probe_sandbox
+
+        report = probe_sandbox(store_dir)
+        err.print(f"query executors sandboxed: {escape(report.describe())}", highlight=False)
 
 
 @app.command()

@@ -195,7 +195,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_query_unions=int(_number(env, "LEXGRAPH_MAX_QUERY_UNIONS", 64, int, 1)),
         max_query_patterns=int(_number(env, "LEXGRAPH_MAX_QUERY_PATTERNS", 256, int, 1)),
         executor_memory_bytes=int(_number(env, "LEXGRAPH_EXECUTOR_MEMORY_BYTES",
-                                          default_executor_memory(workers, executors), int, 64 * 1024**2)),
+                                          default_executor_memory(workers, executors), int, 256 * 1024**2)),
         sandbox=sandbox,
         client_concurrency=int(_number(env, "LEXGRAPH_CLIENT_CONCURRENCY", 2, int, 1)),
         client_query_s_per_min=_number(env, "LEXGRAPH_CLIENT_QUERY_S_PER_MIN", 60.0, float, 0.001),

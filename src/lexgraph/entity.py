@@ -14,12 +14,11 @@ No HTTP here; labels come from :class:`lexgraph.search.LabelIndex`.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS, sparql_prologue
+from .prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS, sparql_prologue, writable_iri
 from .search import VOCAB_IRI, LabelIndex, page_path, short_name
 from .store.base import GraphStore
 from .store.select import select
@@ -29,7 +28,6 @@ LGV = PREFIX_IRIS["lgv"]
 RDF_TYPE = RDF + "type"
 EVIDENCE, SOURCE, QUOTE, LOCATOR = LG + "evidence", LG + "source", LG + "quote", LG + "locator"
 _XSD_STRING = PREFIX_IRIS["xsd"] + "string"
-_SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 MAX_INCOMING = 300
 """The most incoming links a description lists (a source document is cited hundreds of times)."""
 
@@ -118,7 +116,7 @@ class Entity:
 
 def safe_iri(iri: str) -> bool:
     """Whether ``iri`` can be written into a query between ``<`` and ``>``."""
-    return bool(_SAFE_IRI.match(iri))
+    return iri.startswith(("http://", "https://")) and writable_iri(iri)
 
 
 def ref(index: LabelIndex, iri: str) -> Ref:

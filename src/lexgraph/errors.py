@@ -148,3 +148,39 @@ class PayloadTooLarge(UserError):
     """A request body over the server's size limit."""
 
     code = "payload_too_large"
+
+
+class ExecutorFailed(StoreUnavailable):
+    """A query executor died or ran out of memory while answering; it has been replaced."""
+
+    code = "executor_failed"
+
+
+class BadGateway(LexgraphError):
+    """The remote SPARQL server's answer broke off or could not be read."""
+
+    code = "bad_gateway"
+
+
+class RateLimited(LexgraphError):
+    """One client asked for more than its share: too many queries at once, or more query
+    time in the last minute than its budget."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class BodyTimeout(UserError):
+    """The client did not send its whole request body in time."""
+
+    code = "body_timeout"
+
+
+class InternalQueryFailed(LexgraphError):
+    """One of lexgraph's own queries was refused by the store: a bug of ours, reported
+    without the query (which may hold a request's values)."""
+
+    code = "internal_error"

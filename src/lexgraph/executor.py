@@ -4,6 +4,11 @@ pyoxigraph cannot cancel a running query, and a thread cannot be killed; so each
 in a separate process that opens the on-disk store read-only. A query past its time limit
 has its process killed (its CPU is freed at once) and a fresh process takes its place,
 while the other executors go on answering.
+
+Each executor shuts itself in before it opens the store (:mod:`lexgraph.sandbox`): the
+kernel refuses it network sockets and, where Landlock is available, every file outside the
+store, and caps its address space; so no query text, however spelled, makes it fetch a URL,
+and a runaway query ends in a refused allocation instead of the machine's memory.
 """
 
 from __future__ import annotations
@@ -12,17 +17,29 @@ import asyncio
 import contextlib
 import multiprocessing as mp
 import os
+import signal
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .errors import QueryTimeout, ServerBusy, StoreUnavailable, UserError
-from .store.base import QueryRequest
+from .errors import ExecutorFailed, QueryTimeout, ServerBusy, StoreUnavailable, UserError
 from .results import Answer
+from .store.base import QueryRequest
 
 # A fork server forks executors from a clean process that has already imported pyoxigraph:
 # a replacement starts in milliseconds, and holds none of the web server's sockets.
 _CONTEXT = mp.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pyoxigraph", "lexgraph.store.oxigraph_run"])
+_CONTEXT.set_forkserver_preload(["pyoxigraph", "pyseccomp", "lexgraph.store.oxigraph_run", "lexgraph.sandbox"])
+
+
+@dataclass(frozen=True)
+class ExecutorLimits:
+    """What the kernel holds every executor to."""
+
+    memory_bytes: int | None = None
+    """Address-space limit (RLIMIT_AS); None: none."""
+    sandbox: bool = True
+    """Refuse network sockets (seccomp) and files outside the store (Landlock)."""
 
 
 def start_fork_server() -> None:
@@ -33,13 +50,24 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
-def _executor_main(store_dir: str, conn: Connection) -> None:
-    """Child process: open the store read-only, then answer requests one at a time."""
+def _executor_main(store_dir: str, conn: Connection, limits: ExecutorLimits) -> None:
+    """Child process: shut itself in, open the store read-only, then answer requests one at a time."""
     import pyoxigraph as ox
 
+    from .sandbox import enter_sandbox
     from .store.oxigraph_run import run_on_store
 
-    store = ox.Store.read_only(store_dir)
+    try:
+        if limits.sandbox:
+            enter_sandbox(store_dir, limits.memory_bytes)
+        elif limits.memory_bytes:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        store = ox.Store.read_only(store_dir)
+    except Exception as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
     conn.send(("ready", None))
     while True:
         try:
@@ -50,22 +78,39 @@ def _executor_main(store_dir: str, conn: Connection) -> None:
             conn.send(("ok", run_on_store(store, request)))
         except UserError as exc:
             conn.send(("user_error", exc))
+        except MemoryError:
+            conn.send(("memory", None))
         except Exception as exc:  # reported to the parent, which answers 500-class
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
 class _Executor:
-    def __init__(self, store_dir: str) -> None:
+    def __init__(self, store_dir: str, limits: ExecutorLimits) -> None:
         self.conn, child_conn = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_executor_main, args=(store_dir, child_conn), daemon=True)
+        self.process = _CONTEXT.Process(target=_executor_main, args=(store_dir, child_conn, limits), daemon=True)
         self.process.start()
         child_conn.close()
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
             self.conn.close()
+
+    def death(self) -> str:
+        """How the process ended, for the error message (it has ended or is about to)."""
+        with contextlib.suppress(Exception):
+            self.process.join(1.0)
+        code = self.process.exitcode
+        if code is None:
+            return "it stopped answering"
+        if code < 0:
+            with contextlib.suppress(ValueError):
+                return f"it was ended by {signal.Signals(-code).name}"
+        return f"it exited with status {code}"
 
 
 async def _readable(conn: Connection, timeout: float | None) -> bool:
@@ -89,9 +134,11 @@ async def _readable(conn: Connection, timeout: float | None) -> bool:
 class ExecutorPool:
     """``size`` executor processes over one on-disk store, used from one asyncio loop."""
 
-    def __init__(self, store_dir: str, size: int, startup_timeout_s: float = 60.0) -> None:
+    def __init__(self, store_dir: str, size: int, limits: ExecutorLimits = ExecutorLimits(),
+                 startup_timeout_s: float = 60.0) -> None:
         self.store_dir = store_dir
         self.size = size
+        self.limits = limits
         self.startup_timeout_s = startup_timeout_s
         self._idle: asyncio.Queue[_Executor] = asyncio.Queue()
         self._all: set[_Executor] = set()
@@ -102,7 +149,7 @@ class ExecutorPool:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        executor = _Executor(self.store_dir)
+        executor = _Executor(self.store_dir, self.limits)
         self._all.add(executor)
         if not await _readable(executor.conn, self.startup_timeout_s):
             self._discard(executor)
@@ -111,7 +158,7 @@ class ExecutorPool:
             status, detail = executor.conn.recv()
         except (EOFError, OSError):
             self._discard(executor)
-            raise StoreUnavailable("a query executor failed to open the store") from None
+            raise StoreUnavailable(f"a query executor failed to open the store ({executor.death()})") from None
         if status != "ready":
             self._discard(executor)
             raise StoreUnavailable(f"a query executor failed to start: {detail}")
@@ -128,19 +175,30 @@ class ExecutorPool:
         self._spawning.add(task)
         task.add_done_callback(self._spawning.discard)
 
+    async def _take(self, timeout_s: float) -> _Executor:
+        """A live idle executor; one that died while idle is replaced, never handed out."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            try:
+                executor = await asyncio.wait_for(self._idle.get(), max(0.0, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                raise ServerBusy(timeout_s) from None
+            if executor.alive():
+                return executor
+            self._replace(executor)
+
     async def run(self, request: QueryRequest) -> Answer:
         """Run ``request`` on a free executor within ``request.timeout_s`` (waiting included)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + request.timeout_s
-        try:
-            executor = await asyncio.wait_for(self._idle.get(), request.timeout_s)
-        except asyncio.TimeoutError:
-            raise ServerBusy(request.timeout_s) from None
+        executor = await self._take(request.timeout_s)
         try:
             executor.conn.send(request)
             finished = await _readable(executor.conn, max(0.0, deadline - loop.time()))
         except (OSError, ValueError):
-            finished = False
+            self._replace(executor)
+            raise ExecutorFailed(f"the query executor could not take the query ({executor.death()})") from None
         if not finished:
             self._replace(executor)
             raise QueryTimeout(request.timeout_s)
@@ -148,9 +206,28 @@ class ExecutorPool:
             status, payload = executor.conn.recv()
         except (EOFError, OSError):
             self._replace(executor)
-            raise StoreUnavailable("the query executor stopped while answering") from None
+            raise ExecutorFailed(self._died_message(executor)) from None
+        if status == "memory":
+            self._replace(executor)  # a failed allocation may have left it in any state
+            raise ExecutorFailed(self._memory_message())
         self._idle.put_nowait(executor)
         return _unwrap(status, payload)
+
+    def _memory_message(self) -> str:
+        limit = self.limits.memory_bytes
+        cap = f" of {limit // 2**20} MiB" if limit else ""
+        return f"the query needed more memory than an executor may use{cap} and was stopped (LEXGRAPH_EXECUTOR_MEMORY_BYTES)"
+
+    def _died_message(self, executor: _Executor) -> str:
+        how = executor.death()
+        if self.limits.memory_bytes:
+            return (f"the query executor stopped while answering ({how}); the query likely passed its memory "
+                    f"limit of {self.limits.memory_bytes // 2**20} MiB or the engine's stack; it was replaced")
+        return f"the query executor stopped while answering ({how}); it was replaced"
+
+    def alive(self) -> bool:
+        """Whether any executor is alive or starting."""
+        return any(e.alive() for e in self._all) or bool(self._spawning)
 
     async def close(self) -> None:
         """Stop every executor; :meth:`start` may be called again afterwards."""

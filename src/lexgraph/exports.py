@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .errors import StoreUnavailable
 from .media import GRAPH_FORMATS, Format
 
 EXPORT_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPH_FORMATS if f.name in ("turtle", "nquads", "jsonld"))
@@ -30,6 +31,17 @@ class Export:
         return self.path.name
 
 
+def _write_whole(path: Path, body: bytes) -> None:
+    """Write ``path`` through a temporary file, so a failed write leaves no half file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(body)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 class Exportable(Protocol):
     async def export(self, fmt: Format) -> bytes: ...
 
@@ -47,9 +59,12 @@ class Exports:
         async with self._lock:
             if fmt.name not in self._built:
                 body = await self.store.export(fmt)
-                self.folder.mkdir(parents=True, exist_ok=True)
                 path = self.folder / f"lexgraph.{fmt.extension}"
-                await asyncio.to_thread(path.write_bytes, body)
+                try:
+                    await asyncio.to_thread(_write_whole, path, body)
+                except OSError as exc:
+                    raise StoreUnavailable(f"the download lexgraph.{fmt.extension} cannot be written on the server "
+                                           f"({exc.strerror or type(exc).__name__})") from None
                 self._built[fmt.name] = Export(fmt, path, len(body), hashlib.sha256(body).hexdigest())
             return self._built[fmt.name]
 

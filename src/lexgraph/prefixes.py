@@ -56,6 +56,16 @@ RDF_TERMS = Terms(PREFIX_IRIS["rdf"])
 ID_TERMS = Terms(ID_IRI)
 
 
+_IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | frozenset(chr(c) for c in range(0x21))
+
+
+def writable_iri(iri: str) -> bool:
+    """Whether ``iri`` can be written into a query between ``<`` and ``>`` as it is: the
+    characters SPARQL's IRIREF excludes (controls, space, ``<>"{}|^`\\``) would end it early
+    or make the query unreadable, so values from a request holding them are never spliced in."""
+    return bool(iri) and not any(ch in _IRI_FORBIDDEN for ch in iri)
+
+
 def sparql_prologue() -> str:
     """PREFIX and BASE lines that make our prefixed names and relative IDs work in SPARQL."""
     lines = [f"BASE <{ID_IRI}>"]

@@ -44,10 +44,22 @@ def _lit(value: int | str) -> ox.Literal:
     return ox.Literal(value)
 
 
-async def describe_service(store: GraphStore, endpoint_url: str) -> list[ox.Triple]:
-    """The service description of ``endpoint_url`` as triples."""
-    stats = {name: await select(store, q) for name, q in _STATS.items()}
+THIS_SERVICE = ox.NamedNode("urn:lexgraph:this-service")
+"""Stands for the endpoint in a description computed once, until :func:`with_endpoint` names
+it for one request (the address depends on how the request reached the service)."""
+
+
+def with_endpoint(triples: list[ox.Triple], endpoint_url: str) -> list[ox.Triple]:
+    """``triples`` with :data:`THIS_SERVICE` replaced by ``endpoint_url``."""
     service = ox.NamedNode(endpoint_url)
+    return [ox.Triple(service if t.subject == THIS_SERVICE else t.subject, t.predicate,
+                      service if t.object == THIS_SERVICE else t.object) for t in triples]
+
+
+async def describe_service(store: GraphStore, endpoint_url: str | None = None) -> list[ox.Triple]:
+    """The service description of ``endpoint_url`` (default :data:`THIS_SERVICE`) as triples."""
+    stats = {name: await select(store, q) for name, q in _STATS.items()}
+    service = ox.NamedNode(endpoint_url) if endpoint_url else THIS_SERVICE
     dataset = ox.BlankNode("dataset")
     default_graph = ox.BlankNode("defaultGraph")
     sd, void = (lambda n: ox.NamedNode(SD + n)), (lambda n: ox.NamedNode(VOID + n))

@@ -12,7 +12,7 @@ from typing import Collection
 from .config import Settings
 from .errors import UnknownGraph, UsageError
 from .media import negotiate
-from .sparql_guard import check_dataset_iris, inspect_query
+from .sparql_guard import QueryLimits, inspect_query
 from .store.base import QueryRequest
 
 
@@ -42,15 +42,21 @@ def resolve_timeout(raw: str | None, settings: Settings) -> float:
 
 
 def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_graphs: Collection[str]) -> QueryRequest:
-    """Check the query and its dataset, pick the answer format, and set its bounds."""
+    """Check the query and its dataset, pick the answer format, and set its bounds.
+
+    A dataset names graphs of this store, by IRIs of any scheme, in the protocol's
+    ``default-graph-uri``/``named-graph-uri`` or the query's ``FROM``/``FROM NAMED``: a graph
+    the store does not hold is an error (400 ``unknown_graph``), never fetched, and never
+    silently taken to mean the whole store."""
     if call.query is None or not call.query.strip():
         raise UsageError("no query given: send the SPARQL query in the 'query' parameter or as the body")
-    shape = inspect_query(call.query, max_depth=settings.max_query_depth)
-    graphs = list(call.default_graphs) + list(call.named_graphs)
-    check_dataset_iris(graphs)
-    unknown = [g for g in graphs if g not in known_graphs]
-    if unknown:
-        raise UnknownGraph(f"the store holds no graph <{unknown[0]}>; list the graphs in the service description")
+    shape = inspect_query(call.query, QueryLimits.from_settings(settings))
+    for where, graphs in (("default-graph-uri", call.default_graphs), ("named-graph-uri", call.named_graphs),
+                          ("FROM", shape.from_graphs), ("FROM NAMED", shape.from_named)):
+        unknown = next((g for g in graphs if g not in known_graphs), None)
+        if unknown is not None:
+            raise UnknownGraph(f"{where} names <{unknown}>, which is not a graph of this store; graphs are never "
+                               "fetched from elsewhere (the service description lists this store's graphs)")
     fmt = negotiate("graph" if shape.form.returns_graph else "solutions", accept, call.format)
     return QueryRequest(
         query=call.query,

@@ -42,7 +42,7 @@ from .prefixes import ID_TERMS as ID
 from .prefixes import LG_TERMS as LG
 from .prefixes import LGV_TERMS as LGV
 from .prefixes import RDF_TERMS as RDF
-from .prefixes import sparql_prologue
+from .prefixes import sparql_prologue, writable_iri
 from .store.base import GraphStore, QueryRequest
 from .store.select import Gated, Queryable, select
 
@@ -456,7 +456,7 @@ async def _resolve(store: GraphStore, text: str | None, exact: str, every: str, 
 def _direct_iris(text: str) -> set[str]:
     """The IRIs ``text`` may be written as: itself, when it is an IRI, or an id under ours."""
     text = text.strip().removeprefix("<").removesuffix(">")
-    if not text or any(ch in text for ch in '<>"{}|^`\\ '):
+    if not writable_iri(text):
         return set()
     return {text} if text.startswith(("http://", "https://")) else {str(ID) + text.lstrip("/")}
 

@@ -8,10 +8,14 @@ import pytest
 
 from .servers import Server, load_into, start_lexgraph, start_oxigraph
 
+SHARED = {"LEXGRAPH_MAX_RESULTS": "500", "LEXGRAPH_CLIENT_CONCURRENCY": "16", "LEXGRAPH_CLIENT_QUERY_S_PER_MIN": "100000"}
+"""The servers most tests share: every test talks from 127.0.0.1, so the per-client limits
+are raised here; tests of those limits start servers of their own."""
+
 
 @pytest.fixture(scope="session")
 def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_lexgraph(tmp_path_factory.mktemp("embedded"), {"LEXGRAPH_MAX_RESULTS": "500"})
+    server = start_lexgraph(tmp_path_factory.mktemp("embedded"), SHARED)
     yield server
     server.stop()
 
@@ -30,7 +34,7 @@ def remote_server(tmp_path_factory: pytest.TempPathFactory, oxigraph_server: Ser
         "LEXGRAPH_STORE": "remote",
         "LEXGRAPH_REMOTE_QUERY_URL": oxigraph_server.url + "/query",
         "LEXGRAPH_REMOTE_STORE_URL": oxigraph_server.url + "/store",
-        "LEXGRAPH_MAX_RESULTS": "500",
+        **SHARED,
     })
     yield server
     server.stop()

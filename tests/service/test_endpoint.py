@@ -242,7 +242,9 @@ def test_cors_on_get_and_post_and_preflight(server: Server) -> None:
     assert post(server, COUNT_SOURCES, "application/sparql-query", Origin=origin).headers["access-control-allow-origin"] == "*"
     preflight = httpx.options(server.url + "/sparql", trust_env=False, headers={
         "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
-    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+    assert preflight.status_code == 204 and "POST" in preflight.headers["access-control-allow-methods"]
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "content-type" in preflight.headers["access-control-allow-headers"].lower()
 
 
 # --- bounded answers ------------------------------------------------------------------------

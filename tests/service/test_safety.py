@@ -64,6 +64,8 @@ def test_no_query_reaches_a_listener_it_names(server: Server, listener: Listener
         f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }} }} }}",
         f"ASK {{ FILTER EXISTS {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+    ]
+    not_in_store = [  # a dataset IRI only ever selects a graph of the store: never fetched
         f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}",
         f"SELECT * FROM NAMED <{target}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
@@ -75,9 +77,12 @@ def test_no_query_reaches_a_listener_it_names(server: Server, listener: Listener
         ):
             assert response.status_code == 400, (query, response.text)
             assert response.json()["error"] == "query_refused"
+    for query in not_in_store:
+        response = httpx.get(server.url + "/sparql", params={"query": query}, trust_env=False)
+        assert response.status_code == 400 and response.json()["error"] == "unknown_graph", (query, response.text)
     for param in ("default-graph-uri", "named-graph-uri"):
         response = httpx.get(server.url + "/sparql", params={"query": LIGHT, param: target}, trust_env=False)
-        assert response.status_code == 400 and response.json()["error"] == "query_refused"
+        assert response.status_code == 400 and response.json()["error"] == "unknown_graph"
     for update in (f"LOAD <{target}>", f"LOAD SILENT <{target}> INTO GRAPH <urn:g>"):
         response = httpx.post(server.url + "/sparql", data={"update": update}, trust_env=False)
         assert response.status_code == 400 and response.json()["error"] == "update_not_allowed"

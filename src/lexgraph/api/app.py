@@ -10,8 +10,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
+import base64
+import hashlib
+import re
+
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -19,11 +22,13 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..catalog import named_queries
 from ..config import Settings, load_settings
+from ..executor import ExecutorLimits
 from ..exports import Exports
 from ..store.base import GraphStore
 from ..store.changes import watch
 from ..cache import AnswerCache
 from . import routes_data, routes_graph, routes_pages, routes_sparql, routes_timeline
+from .envelope import Envelope
 from .query_endpoint import LexgraphASGI, QueryEndpoint
 from .errors import install_error_handlers
 from .state import ServiceState
@@ -31,7 +36,18 @@ from .state import ServiceState
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> LexgraphASGI:
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def _docs_csp(page: str) -> str:
+    """Swagger UI's page starts itself with one inline script: allow exactly that script, by its hash."""
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
+                      for s in _INLINE_SCRIPT.findall(page))
+    return (f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Envelope:
     """The service over ``store``: the query hot path in front of a FastAPI app; the store is
     started and closed with the app (its lifespan)."""
     state = ServiceState(
@@ -65,29 +81,23 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Lexg
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json", title="lexgraph API",
             swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js", swagger_css_url="/static/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png", swagger_ui_parameters={"validatorUrl": None},
         )
+        page.headers["Content-Security-Policy"] = _docs_csp(bytes(page.body).decode())
+        return page
 
     app.state.lexgraph = state
     install_error_handlers(app)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["X-Result-Count", "X-Result-Capped", "X-Result-Limit"],
-        max_age=3600,
-    )
     app.include_router(routes_sparql.router)
     app.include_router(routes_data.router)
     app.include_router(routes_timeline.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    return LexgraphASGI(app, QueryEndpoint(state))
+    return Envelope(LexgraphASGI(app, QueryEndpoint(state)))
 
 
 def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
@@ -103,10 +113,11 @@ def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
     if store_dir is None or not store_dir.exists():
         store_dir = store_dir or Path(tempfile.mkdtemp(prefix="lexgraph-store-")) / "store"
         build_store(store_dir, source_files([settings.ontology_dir, settings.data_dir], settings.root))
-    return EmbeddedStore(store_dir, settings.executors), store_dir.parent / "exports"
+    limits = ExecutorLimits(memory_bytes=settings.executor_memory_bytes, sandbox=settings.sandbox == "required")
+    return EmbeddedStore(store_dir, settings.executors, limits), store_dir.parent / "exports"
 
 
-def app_from_env() -> LexgraphASGI:
+def app_from_env() -> Envelope:
     """Entry point for uvicorn (``--factory``): settings from LEXGRAPH_* variables; an
     embedded store built by ``lexgraph serve`` is reused through LEXGRAPH_STORE_DIR."""
     settings = load_settings(os.environ)

@@ -8,6 +8,7 @@ a path or an internal address.
 from __future__ import annotations
 
 import logging
+import math
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,12 +16,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (
+    BadGateway,
+    BodyTimeout,
     InvalidParameter,
     LexgraphError,
     NotFound,
     PayloadTooLarge,
     QuerySyntaxError,
     QueryTimeout,
+    RateLimited,
     ServerBusy,
     StoreUnavailable,
     UnsupportedMediaType,
@@ -32,6 +36,9 @@ from ..sparql_guard import QueryRefused
 log = logging.getLogger("lexgraph.api")
 
 STATUS: tuple[tuple[type[LexgraphError], int], ...] = (
+    (RateLimited, 429),
+    (BadGateway, 502),
+    (BodyTimeout, 408),
     (QueryTimeout, 503),
     (ServerBusy, 503),
     (StoreUnavailable, 503),
@@ -61,17 +68,34 @@ def error_body(exc: LexgraphError) -> dict[str, object]:
         body["line"], body["column"] = exc.line, exc.column
     if isinstance(exc, (QueryTimeout, ServerBusy)):
         body["limit_s"] = exc.limit_s
+    if isinstance(exc, RateLimited):
+        body["retry_after_s"] = round(exc.retry_after_s, 1)
     return body
 
 
-def error_response(exc: LexgraphError) -> JSONResponse:
-    status = status_of(exc)
+def error_headers(exc: LexgraphError, status: int) -> dict[str, str]:
+    """When to come back (429, 503) and whether the connection is done with (408)."""
     headers = dict(VARY_ACCEPT)
-    if status == 503:
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
+    elif status == 503:
         headers["Retry-After"] = "1"
+    if isinstance(exc, BodyTimeout):
+        headers["Connection"] = "close"
+    return headers
+
+
+def log_error(exc: LexgraphError, status: int) -> None:
+    """Errors of the service itself are logged; a client's own mistakes and limits are not."""
     if status >= 500 and not isinstance(exc, (QueryTimeout, ServerBusy)):
         log.error("%s: %s", type(exc).__name__, exc)
-    return JSONResponse(error_body(exc), status_code=status, headers=headers)
+
+
+def error_response(exc: LexgraphError, extra: dict[str, object] | None = None) -> JSONResponse:
+    """The JSON answer for ``exc``, with ``extra`` fields a route adds to the error shape."""
+    status = status_of(exc)
+    log_error(exc, status)
+    return JSONResponse({**error_body(exc), **(extra or {})}, status_code=status, headers=error_headers(exc, status))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -2,13 +2,19 @@
 
 Query requests (GET with ``query``, every POST) are answered here, in front of FastAPI's
 routing and middleware, because per-request overhead decides the speed of small lookups.
-Everything else at ``/sparql`` (the editor page, the service description, CORS preflight)
-falls through to the FastAPI app. Errors use the same table and JSON shape as the rest of
-the service (:mod:`lexgraph.api.errors`).
+Everything else at ``/sparql`` (the editor page, the service description) falls through to
+the FastAPI app. Errors use the same table and JSON shape as the rest of the service
+(:mod:`lexgraph.api.errors`).
+
+Every step is bounded before the next one starts: the URL and body by size, the body by time
+(a client that stalls half-way is answered 408), the query text by size before the guard
+tokenises it (and a long one is checked in a thread, off the event loop), and a query that
+misses the cache by the client's share of the executors (:mod:`lexgraph.fairness`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -16,9 +22,10 @@ from typing import Any, Awaitable, Callable, MutableMapping
 from urllib.parse import parse_qsl
 
 from ..cache import cache_key
-from ..errors import LexgraphError, PayloadTooLarge, UsageError
+from ..errors import BodyTimeout, LexgraphError, PayloadTooLarge, UsageError
+from ..fairness import ClientLimits
 from ..sparql import prepare
-from .errors import error_body, status_of
+from .errors import error_body, error_headers, log_error, status_of
 from .protocol import read_get, read_post
 from .state import ServiceState
 
@@ -27,8 +34,9 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("lexgraph.api")
-_HAS_QUERY = re.compile(rb"(?:^|&)query=")
-_EXPOSE = b"X-Result-Count, X-Result-Capped, X-Result-Limit"
+_HAS_OPERATION = re.compile(rb"(?:^|&)(?:query|update)=")
+OFF_LOOP_QUERY_CHARS = 4096
+"""Queries longer than this are checked in a thread, so the event loop keeps serving."""
 
 
 def is_query_request(scope: Scope) -> bool:
@@ -36,7 +44,13 @@ def is_query_request(scope: Scope) -> bool:
     if scope["type"] != "http" or scope["path"] != "/sparql":
         return False
     method = scope["method"]
-    return method == "POST" or (method == "GET" and bool(_HAS_QUERY.search(scope["query_string"])))
+    return method == "POST" or (method == "GET" and bool(_HAS_OPERATION.search(scope["query_string"])))
+
+
+def client_of(scope: Scope) -> str:
+    """The client a request counts against: its network address."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
 
 
 def _params(query_string: bytes) -> list[tuple[str, str]]:
@@ -46,14 +60,20 @@ def _params(query_string: bytes) -> list[tuple[str, str]]:
         raise UsageError("the URL parameters are not valid UTF-8") from None
 
 
-async def _body(receive: Receive, headers: dict[bytes, bytes], limit: int) -> bytes:
+async def _body(receive: Receive, headers: dict[bytes, bytes], limit: int, timeout_s: float) -> bytes:
     declared = headers.get(b"content-length", b"")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the request body is {int(declared)} bytes; the limit is {limit}")
     chunks: list[bytes] = []
     size = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
     while True:
-        message = await receive()
+        try:
+            message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            raise BodyTimeout(f"the request body did not arrive within {timeout_s:g} s "
+                              "(LEXGRAPH_BODY_TIMEOUT_S)") from None
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
@@ -72,24 +92,23 @@ class QueryEndpoint:
     def __init__(self, state: ServiceState) -> None:
         self.state = state
         self.cache = state.cache
+        settings = state.settings
+        self.clients = ClientLimits(settings.client_concurrency, settings.client_query_s_per_min)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
-        response_headers = [(b"vary", b"Accept")]
-        if b"origin" in headers:
-            response_headers += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", _EXPOSE)]
+        response_headers: list[tuple[bytes, bytes]] = []
         try:
-            status, body, content_type, extra = await self._answer(scope, receive, headers)
+            status, body, content_type, response_headers = await self._answer(scope, receive, headers)
         except LexgraphError as exc:
             status, body = status_of(exc), json.dumps(error_body(exc)).encode()
-            content_type, extra = "application/json", [(b"retry-after", b"1")] if status == 503 else []
-            if status >= 500 and exc.code not in ("query_timeout", "server_busy"):
-                log.error("%s: %s", type(exc).__name__, exc)
+            log_error(exc, status)
+            content_type = "application/json"
+            response_headers = [(k.lower().encode(), v.encode()) for k, v in error_headers(exc, status).items()]
         except Exception:
             log.exception("unhandled error on /sparql")
             status, body = 500, b'{"error":"internal_error","message":"internal server error"}'
-            content_type, extra = "application/json", []
-        response_headers += extra
+            content_type, response_headers = "application/json", [(b"vary", b"Accept")]
         response_headers += [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
         await send({"type": "http.response.body", "body": body})
@@ -102,20 +121,28 @@ class QueryEndpoint:
             raise PayloadTooLarge(f"the query string passes the limit of {settings.max_body_bytes} bytes")
         params = _params(scope["query_string"])
         if scope["method"] == "POST":
-            body = await _body(receive, headers, settings.max_body_bytes)
+            body = await _body(receive, headers, settings.max_body_bytes, settings.body_timeout_s)
             content_type = headers.get(b"content-type")
             call = read_post(params, content_type.decode("latin-1") if content_type else None, body)
         else:
             call = read_get(params)
         accept = headers.get(b"accept")
-        request = prepare(call, accept.decode("latin-1") if accept else None, settings, self.state.graphs)
+        accept_text = accept.decode("latin-1") if accept else None
+        if call.query is not None and len(call.query) > OFF_LOOP_QUERY_CHARS:
+            request = await asyncio.to_thread(prepare, call, accept_text, settings, self.state.graphs)
+        else:
+            request = prepare(call, accept_text, settings, self.state.graphs)
         key = cache_key(request)
         answer = self.cache.get(key)
         if answer is None:
             generation = self.cache.generation
-            answer = await self.state.store.query(request)
+            ticket = self.clients.admit(client_of(scope))
+            try:
+                answer = await self.state.store.query(request)
+            finally:
+                self.clients.release(ticket)
             self.cache.put(key, answer, generation)
-        extra = [(b"x-result-count", str(answer.count).encode()),
+        extra = [(b"vary", b"Accept"), (b"x-result-count", str(answer.count).encode()),
                  (b"x-result-capped", b"true" if answer.capped else b"false")]
         if answer.capped:
             extra.append((b"x-result-limit", str(request.max_results).encode()))

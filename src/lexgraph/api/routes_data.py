@@ -53,6 +53,10 @@ async def queries(state: ServiceState = Depends(get_state)) -> JSONResponse:
     ])
 
 
-@router.get("/health", summary="Liveness and store kind")
+@router.get("/health", summary="Whether the service can answer: 200 when its store answers, else 503 with the reason")
 async def health(state: ServiceState = Depends(get_state)) -> JSONResponse:
+    try:
+        await state.store.ping()
+    except LexgraphError as exc:
+        return error_response(exc, {"status": "unavailable", "store": state.store.kind})
     return JSONResponse({"status": "ok", "store": state.store.kind, "graphs": len(state.graphs)})

@@ -9,7 +9,7 @@ from ..errors import LexgraphError
 from ..media import negotiate, prefers_html
 from ..results import write_graph
 from .errors import VARY_ACCEPT, error_response
-from .pages import editor_page
+from .pages import EDITOR_CSP, editor_page
 from .state import ServiceState, get_state
 
 router = APIRouter()
@@ -29,12 +29,21 @@ Answers: SELECT/ASK as SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE 
 """
 
 
+def endpoint_url(request: Request, state: ServiceState) -> str:
+    """This endpoint's address: the configured public URL, else the one this request used
+    (never one remembered from another request, whose Host header may be anyone's)."""
+    if state.settings.public_url:
+        return state.settings.public_url + "/sparql"
+    return str(request.url_for("sparql"))
+
+
 async def _no_query(request: Request, state: ServiceState) -> Response:
     accept = request.headers.get("accept")
     if prefers_html(accept):
-        return HTMLResponse(editor_page(state.named_queries, str(request.url_for("sparql"))), headers=VARY_ACCEPT)
+        return HTMLResponse(editor_page(state.named_queries, endpoint_url(request, state)),
+                            headers={**VARY_ACCEPT, "Content-Security-Policy": EDITOR_CSP})
     fmt = negotiate("graph", accept, request.query_params.get("format"))
-    triples = await state.description(str(request.url_for("sparql")))
+    triples = await state.description(endpoint_url(request, state))
     return Response(write_graph(triples, fmt), media_type=fmt.content_type, headers=VARY_ACCEPT)
 
 

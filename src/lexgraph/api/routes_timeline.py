@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..cache import digest
 from ..media import GRAPH_FORMATS, pick, prefers_html
 from ..results import Answer
 from ..timeline import InForce, Timeline, as_json, in_force, timeline, timeline_csv, timeline_graph
@@ -201,12 +202,13 @@ def _json(model: type[BaseModel], result: Timeline | InForce) -> bytes:
 async def _answer(state: ServiceState, key: tuple[str, ...], produce: Callable[[], Awaitable[tuple[bytes, str]]]) -> Response:
     """The answer for ``key`` from the service's cache of derived answers (emptied when the
     store changes), else from ``produce``. Errors raised by ``produce`` are never cached."""
-    found = state.derived.get(key)
+    hashed = digest(*key)
+    found = state.derived.get(hashed)
     if found is None:
         generation = state.derived.generation
         body, media_type = await produce()
         found = Answer(body, media_type, -1, False)
-        state.derived.put(key, found, generation)
+        state.derived.put(hashed, found, generation)
     return Response(found.body, media_type=found.content_type, headers=VARY_ACCEPT)
 
 

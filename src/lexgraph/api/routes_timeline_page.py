@@ -40,7 +40,9 @@ VIS_DIR = Path(__file__).parent / "static" / "vis-timeline"
 
 # Everything the page loads comes from this server; it fetches nothing after loading.
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'")
+_HEADERS = {**VARY_ACCEPT, "Content-Security-Policy": _CSP}
 
 _CLASS_KEYS = {"TreatyAction": "treaty-action", "LegalActEvent": "legal-act-event", "PolicyEvent": "policy-event",
                "InstitutionEvent": "institution-event", "TreatyEvent": "treaty-event", "TreatyStatus": "treaty-status"}
@@ -142,7 +144,6 @@ def _page(title: str, body: str, script: bool) -> str:
 <meta charset="utf-8">
 <title>{_e(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">
 <link rel="icon" href="data:,">
 {vis}<link rel="stylesheet" href="{STATIC_PREFIX}/timeline.css">
 </head>
@@ -209,10 +210,10 @@ async def timeline_page(store: GraphStore, party: str | None, treaty: str | None
     treaty, 422 bad parameter); without a party, just the form."""
     if not party:
         return HTMLResponse(_problem_html("Name a party (a state or organisation), for example Kazakhstan.",
-                                          party, treaty, date_from, date_to), headers=VARY_ACCEPT)
+                                          party, treaty, date_from, date_to), headers=_HEADERS)
     try:
         result = await timeline(store, party, treaty or None, date_from, date_to, index)
     except UserError as exc:
         return HTMLResponse(_problem_html(str(exc), party, treaty, date_from, date_to), status_code=status_of(exc),
-                            headers=VARY_ACCEPT)
-    return HTMLResponse(timeline_html(result, treaty, date_from, date_to), headers=VARY_ACCEPT)
+                            headers=_HEADERS)
+    return HTMLResponse(timeline_html(result, treaty, date_from, date_to), headers=_HEADERS)

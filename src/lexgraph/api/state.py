@@ -18,7 +18,7 @@ from ..config import Settings
 from ..entity import Catalog, build_catalog
 from ..exports import Exports
 from ..search import LabelIndex, build_index
-from ..service_description import describe_service
+from ..service_description import describe_service, with_endpoint
 from ..snapshot import Snapshot
 from ..store.base import GraphStore
 from ..timeline import TimelineIndex, build_timeline_index
@@ -53,11 +53,12 @@ class ServiceState:
         self.graphs = frozenset(await self.store.graph_names())
 
     async def description(self, endpoint_url: str) -> list[ox.Triple]:
-        """The service description, computed on first use (VoID counts can take a while)."""
+        """The service description naming ``endpoint_url``; its statistics are computed on
+        first use (VoID counts can take a while) and kept, the address never is."""
         async with self._lock:
             if self._description is None:
-                self._description = await describe_service(self.store, endpoint_url)
-            return self._description
+                self._description = await describe_service(self.store)
+            return with_endpoint(self._description, endpoint_url)
 
     async def store_changed(self) -> None:
         """Forget what came from the old content, at once, and rebuild what is in use."""

@@ -36,6 +36,10 @@ class GraphStore(Protocol):
         """Run one query within its time limit; raise QueryTimeout, QuerySyntaxError, StoreUnavailable."""
         ...
 
+    async def ping(self, timeout_s: float = 5.0) -> None:
+        """Raise StoreUnavailable unless the store answers a trivial query in time."""
+        ...
+
     async def graph_names(self) -> list[str]:
         """IRIs of the named graphs the store holds."""
         ...

@@ -11,15 +11,15 @@ from typing import Callable, Sequence
 
 import pyoxigraph as ox
 
-from ..errors import QueryTimeout, RdfSyntaxError, SyntaxErrorLocation, UsageError
-from ..executor import ExecutorPool
+from ..errors import QueryTimeout, RdfSyntaxError, StoreUnavailable, SyntaxErrorLocation, UsageError
+from ..executor import ExecutorLimits, ExecutorPool
 from ..files import rdf_files
 from ..media import Format
 from ..prefixes import BASE_IRI
 from ..results import Answer, write_graph
 from .base import QueryRequest
 from .oxigraph_run import run_on_store
-from .select import graph_names
+from .select import ask, graph_names
 
 GRAPH_BASE = BASE_IRI + "graph/"
 
@@ -91,9 +91,9 @@ class EmbeddedStore:
 
     kind = "embedded"
 
-    def __init__(self, store_dir: Path, executors: int) -> None:
+    def __init__(self, store_dir: Path, executors: int, limits: ExecutorLimits = ExecutorLimits()) -> None:
         self.store_dir = store_dir
-        self.pool = ExecutorPool(str(store_dir), executors)
+        self.pool = ExecutorPool(str(store_dir), executors, limits)
         self._reader: ox.Store | None = None
 
     async def start(self) -> None:
@@ -107,6 +107,13 @@ class EmbeddedStore:
             except asyncio.TimeoutError:
                 raise QueryTimeout(request.timeout_s) from None
         return await self.pool.run(request)
+
+    async def ping(self, timeout_s: float = 5.0) -> None:
+        """The store answers, and at least one query executor is alive (dead ones are
+        replaced as they are found)."""
+        if not self.pool.alive():
+            raise StoreUnavailable("no query executor is running")
+        await ask(self, "ASK {}", timeout_s=timeout_s)
 
     async def graph_names(self) -> list[str]:
         return await graph_names(self)
@@ -122,7 +129,10 @@ class EmbeddedStore:
 
 
 def _export(store_dir: str, fmt: Format) -> bytes:
-    store = ox.Store.read_only(store_dir)
+    try:
+        store = ox.Store.read_only(store_dir)
+    except OSError as exc:
+        raise StoreUnavailable(f"the embedded store cannot be read for the export ({exc.strerror or exc})") from None
     if fmt.datasets:
         return store.dump(format=ox.RdfFormat.N_QUADS if fmt.name == "nquads" else ox.RdfFormat.TRIG) or b""
     triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)

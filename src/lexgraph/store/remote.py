@@ -17,7 +17,7 @@ from typing import Sequence
 import httpx
 import pyoxigraph as ox
 
-from ..errors import QuerySyntaxError, QueryTimeout, StoreUnavailable
+from ..errors import BadGateway, QuerySyntaxError, QueryTimeout, StoreUnavailable
 from ..media import Format
 from ..results import Answer, answer, write_graph
 from .base import QueryRequest
@@ -26,6 +26,23 @@ from .oxigraph_run import syntax_error
 from .select import graph_names
 
 _GRAPH_KINDS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
+_MESSAGE_CHARS = 300
+"""How much of a remote server's own error message is passed on: its first line, cut short.
+Enough for a syntax error's position and reason; never a whole payload."""
+
+
+def _remote_message(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    first = first.split(" with payload", 1)[0]
+    return first if len(first) <= _MESSAGE_CHARS else first[:_MESSAGE_CHARS] + "…"
+
+
+def _failed(exc: httpx.HTTPError, url: str) -> StoreUnavailable | BadGateway:
+    """A transport failure: before the server answered (unavailable), or half-way through
+    its answer (a bad gateway: what arrived cannot be trusted)."""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return StoreUnavailable(f"the remote SPARQL server at {url} does not answer ({type(exc).__name__})")
+    return BadGateway(f"the remote SPARQL server's answer broke off ({type(exc).__name__})")
 
 
 class RemoteStore:
@@ -40,11 +57,16 @@ class RemoteStore:
 
     async def start(self) -> None:
         """Check that the server answers before the service says it is ready."""
+        await self.ping(10.0)
+
+    async def ping(self, timeout_s: float = 5.0) -> None:
+        """Raise StoreUnavailable unless the server answers a trivial query in time."""
         try:
             response = await self.client.get(self.query_url, params={"query": "ASK {}"},
-                                             headers={"Accept": "application/sparql-results+json"}, timeout=10)
+                                             headers={"Accept": "application/sparql-results+json"}, timeout=timeout_s)
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"the remote SPARQL server at {self.query_url} does not answer: {exc}") from None
+            raise StoreUnavailable(f"the remote SPARQL server at {self.query_url} does not answer "
+                                   f"({type(exc).__name__})") from None
         if response.status_code != 200:
             raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code} to a test query")
 
@@ -64,20 +86,23 @@ class RemoteStore:
         except (asyncio.TimeoutError, httpx.TimeoutException):
             raise QueryTimeout(request.timeout_s) from None
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"the remote SPARQL server failed: {exc}") from None
+            raise _failed(exc, self.query_url) from None
         if response.status_code == 400:
-            message = response.text.strip()
+            message = _remote_message(response.text)
             error = syntax_error(message)
             raise error if error.line is not None else QuerySyntaxError(f"the remote server refused the query: {message}")
         if response.status_code != 200:
             raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code}")
         if request.whole:
             return Answer(response.content, request.format.content_type, -1, False)
-        if graph:
-            triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
-            return answer(triples, request.format, request.max_results)  # type: ignore[arg-type]
-        result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        return answer(result, request.format, request.max_results)
+        try:
+            if graph:
+                triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+                return answer(triples, request.format, request.max_results)  # type: ignore[arg-type]
+            result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            return answer(result, request.format, request.max_results)
+        except (SyntaxError, ValueError) as exc:
+            raise BadGateway(f"the remote SPARQL server's answer could not be read ({type(exc).__name__})") from None
 
     async def graph_names(self) -> list[str]:
         return await graph_names(self)
@@ -85,19 +110,23 @@ class RemoteStore:
     async def export(self, fmt: Format) -> bytes:
         """The whole dataset: N-Quads from the Graph Store Protocol endpoint, or the merged
         graph through a CONSTRUCT query, re-serialised in ``fmt``."""
-        if fmt.datasets:
-            if not self.store_url:
-                raise StoreUnavailable("exports with named graphs need LEXGRAPH_REMOTE_STORE_URL")
-            response = await self.client.get(self.store_url, headers={"Accept": "application/n-quads"}, timeout=300)
-            if response.status_code != 200:
-                raise StoreUnavailable(f"the Graph Store endpoint answered {response.status_code}")
-            quads = ox.parse(response.content, format=ox.RdfFormat.N_QUADS)
-            return write_graph(quads, fmt)  # type: ignore[arg-type]
-        response = await self.client.post(self.query_url, data={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"},
-                                          headers={"Accept": "application/n-triples"}, timeout=300)
+        if fmt.datasets and not self.store_url:
+            raise StoreUnavailable("exports with named graphs need LEXGRAPH_REMOTE_STORE_URL")
+        try:
+            if fmt.datasets:
+                response = await self.client.get(self.store_url, headers={"Accept": "application/n-quads"}, timeout=300)
+            else:
+                response = await self.client.post(self.query_url, data={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"},
+                                                  headers={"Accept": "application/n-triples"}, timeout=300)
+        except httpx.HTTPError as exc:
+            raise _failed(exc, self.store_url if fmt.datasets else self.query_url) from None
         if response.status_code != 200:
-            raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code}")
-        return write_graph(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES), fmt)  # type: ignore[arg-type]
+            raise StoreUnavailable(f"the remote SPARQL server answered {response.status_code} to the export")
+        try:
+            parsed = ox.parse(response.content, format=ox.RdfFormat.N_QUADS if fmt.datasets else ox.RdfFormat.N_TRIPLES)
+            return write_graph(parsed, fmt)  # type: ignore[arg-type]
+        except (SyntaxError, ValueError) as exc:
+            raise BadGateway(f"the remote SPARQL server's export could not be read ({type(exc).__name__})") from None
 
     async def close(self) -> None:
         await self.client.aclose()

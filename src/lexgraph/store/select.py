@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from functools import lru_cache
 from typing import Protocol
 
+from ..errors import InternalQueryFailed, QuerySyntaxError
 from ..media import negotiate
 from ..results import Answer
 from .base import QueryRequest
@@ -42,18 +44,29 @@ class Gated:
 
 _JSON = negotiate("solutions", None, "json")
 _TSV = negotiate("solutions", None, "tsv")
+log = logging.getLogger("lexgraph.store")
+
+
+async def _whole(store: Queryable, request: QueryRequest) -> Answer:
+    """Ask one of lexgraph's own queries. If the store refuses it, that is our bug: it is
+    logged in full, and the client is told so without the query, which may hold its values."""
+    try:
+        return await store.query(request)
+    except QuerySyntaxError as exc:
+        log.error("the store refused one of lexgraph's own queries: %s\n%s", exc, request.query)
+        raise InternalQueryFailed("lexgraph could not read the store for this request") from None
 
 
 async def select_terms(store: Queryable, query: str, *, timeout_s: float = 120.0) -> list[dict[str, dict[str, str]]]:
     """Rows of a SELECT as variable → SPARQL JSON term (``type``, ``value``, ``xml:lang``,
     ``datatype``); unbound variables are absent."""
-    answer = await store.query(QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=0, whole=True))
+    answer = await _whole(store, QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=0, whole=True))
     return json.loads(answer.body)["results"]["bindings"]
 
 
 async def ask(store: Queryable, query: str, *, timeout_s: float = 120.0) -> bool:
     """The answer to an ASK query."""
-    answer = await store.query(QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=1, whole=True))
+    answer = await _whole(store, QueryRequest(query, _JSON, timeout_s=timeout_s, max_results=1, whole=True))
     return bool(json.loads(answer.body)["boolean"])
 
 
@@ -67,7 +80,7 @@ async def select_iris(store: Queryable, query: str, *, timeout_s: float = 120.0)
     """The rows of a SELECT in which every value is an IRI, read from TSV (far less to parse
     than JSON for big answers); rows with a blank node, a literal or an unbound value are
     left out, so queries need no FILTER, which costs the store more than the rows do."""
-    answer = await store.query(QueryRequest(query, _TSV, timeout_s=timeout_s, max_results=0, whole=True))
+    answer = await _whole(store, QueryRequest(query, _TSV, timeout_s=timeout_s, max_results=0, whole=True))
     text = answer.body.decode()
     header, _, body = text.partition("\n")
     width = len(header.split("\t"))
