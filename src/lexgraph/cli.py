@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterator, List, Optional, TypeVar
@@ -206,8 +207,8 @@ def _check_before_serving(settings: Settings) -> None:
     if settings.sandbox == "required":
         from .sandbox import probe_sandbox
 
-        report = probe_sandbox(store_dir)
-        err.print(f"query executors sandboxed: {escape(report.describe())}", highlight=False)
+        report = replace(probe_sandbox(store_dir), memory_bytes=settings.executor_memory_bytes)
+        err.print(escape(report.describe()), highlight=False, soft_wrap=True)
 
 
 @app.command()

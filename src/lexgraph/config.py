@@ -117,7 +117,8 @@ def _dir(env: Mapping[str, str], name: str, default: Path, *, must_exist: bool) 
     return path.resolve() if path.exists() else path
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type, minimum: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, kind: type, minimum: float,
+            maximum: float | None = None) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -127,6 +128,8 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type, minim
         raise ConfigError(f"{name}={raw!r}: expected {'an integer' if kind is int else 'a number'}") from None
     if value < minimum:
         raise ConfigError(f"{name}={raw!r}: must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name}={raw!r}: must be at most {maximum}")
     return value
 
 
@@ -182,7 +185,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         # The seeds are only needed by the quote check, so a missing folder is not fatal here.
         seeds_dir=_dir(env, "LEXGRAPH_SEEDS_DIR", root.parent / "shared" / "seeds", must_exist=False),
         host=env.get("LEXGRAPH_HOST") or "127.0.0.1",
-        port=int(_number(env, "LEXGRAPH_PORT", 8000, int, 0)),
+        port=int(_number(env, "LEXGRAPH_PORT", 8000, int, 0, 65535)),
         workers=workers,
         executors=executors,
         query_timeout_s=timeout,
