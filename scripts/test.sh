@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install lexgraph with its test dependencies and run the whole test suite.
+# Install lexgraph with its test dependencies into the project virtualenv .venv and run the
+# whole test suite.
 # This is the README's test command; .ci/run calls it. On a fresh Debian machine (as root) it
 # first installs what the browser test of the query editor needs: Chromium and its driver,
 # and npm to build the editor's YASGUI bundle.
@@ -20,9 +21,10 @@ if ((${#apt_packages[@]})); then
     fi
     echo "test.sh: installing ${apt_packages[*]} (apt-get)" >&2
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y "${apt_packages[@]}" >/dev/null
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends "${apt_packages[@]}" >/dev/null
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+source scripts/venv.sh
+python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 bash scripts/build-frontend.sh
-python3 -m pytest "$@"
+python -m pytest "$@"

@@ -98,7 +98,8 @@ def start_lexgraph(tmp: Path, extra_env: dict[str, str] | None = None) -> Server
 
 def start_oxigraph(tmp: Path, timeout_s: int = 5) -> Server:
     """An Oxigraph server (read-write, union default graph) on a free loopback port."""
-    binary = shutil.which("oxigraph")
+    beside = Path(sys.executable).with_name("oxigraph")  # the virtualenv's, when it is not on PATH
+    binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
     if binary is None:
         raise RuntimeError("the `oxigraph` server is not installed; `pip install oxigraph` (scripts/test.sh does)")
     port = free_port()
