@@ -34,7 +34,7 @@ def digest(*parts: str) -> CacheKey:
 def cache_key(request: QueryRequest) -> CacheKey:
     return digest(request.query, "\x00".join(request.default_graphs), "\x00".join(request.named_graphs),
                   request.format.name, str(request.max_results), str(len(request.default_graphs)),
-                  str(len(request.named_graphs)))
+                  str(len(request.named_graphs)), str(request.dataset))
 
 
 class AnswerCache:

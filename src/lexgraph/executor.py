@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing as mp
 import os
 import signal
@@ -30,6 +31,10 @@ from .store.base import QueryRequest
 # a replacement starts in milliseconds, and holds none of the web server's sockets.
 _CONTEXT = mp.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pyoxigraph", "pyseccomp", "lexgraph.store.oxigraph_run", "lexgraph.sandbox"])
+
+
+log = logging.getLogger("lexgraph.executor")
+RESPAWN_FIRST_PAUSE_S, RESPAWN_MAX_PAUSE_S = 0.1, 5.0
 
 
 @dataclass(frozen=True)
@@ -171,9 +176,22 @@ class ExecutorPool:
     def _replace(self, executor: _Executor) -> None:
         """Kill ``executor`` now and start its successor in the background."""
         self._discard(executor)
-        task = asyncio.get_running_loop().create_task(self._spawn())
+        task = asyncio.get_running_loop().create_task(self._respawn())
         self._spawning.add(task)
         task.add_done_callback(self._spawning.discard)
+
+    async def _respawn(self) -> None:
+        """Start a successor, trying again (after a growing pause) until one starts: a
+        successor that dies while it starts must not shrink the pool for good."""
+        pause = RESPAWN_FIRST_PAUSE_S
+        while True:
+            try:
+                await self._spawn()
+                return
+            except StoreUnavailable as exc:
+                log.warning("%s; trying again in %g s", exc, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RESPAWN_MAX_PAUSE_S)
 
     async def _take(self, timeout_s: float) -> _Executor:
         """A live idle executor; one that died while idle is replaced, never handed out."""

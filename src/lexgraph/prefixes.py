@@ -1,9 +1,11 @@
 """The base IRI and the prefixes we use, as plain strings.
 
-This is the one place they are configured. It imports nothing, so the query executors and
-the web workers can use it without loading rdflib; :mod:`lexgraph.namespaces` builds rdflib
+This is the one place they are configured. It imports only pyoxigraph, so the query
+executors and the web workers can use it without loading rdflib; :mod:`lexgraph.namespaces` builds rdflib
 namespaces from it for the validation side.
 """
+
+import pyoxigraph as ox
 
 BASE_IRI = "https://w3id.org/lexgraph/"
 ONTOLOGY_IRI = BASE_IRI + "def"
@@ -62,8 +64,15 @@ _IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | frozenset(chr(c) for c in range(0x21)
 def writable_iri(iri: str) -> bool:
     """Whether ``iri`` can be written into a query between ``<`` and ``>`` as it is: the
     characters SPARQL's IRIREF excludes (controls, space, ``<>"{}|^`\\``) would end it early
-    or make the query unreadable, so values from a request holding them are never spliced in."""
-    return bool(iri) and not any(ch in _IRI_FORBIDDEN for ch in iri)
+    or make the query unreadable, and the store refuses what is not an IRI (such as U+FFFD),
+    so values from a request failing either test are never spliced in."""
+    if not iri or any(ch in _IRI_FORBIDDEN for ch in iri):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def sparql_prologue() -> str:

@@ -58,11 +58,15 @@ def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_grap
             raise UnknownGraph(f"{where} names <{unknown}>, which is not a graph of this store; graphs are never "
                                "fetched from elsewhere (the service description lists this store's graphs)")
     fmt = negotiate("graph" if shape.form.returns_graph else "solutions", accept, call.format)
+    default_graphs, named_graphs = call.default_graphs, call.named_graphs
+    if not (default_graphs or named_graphs):  # the protocol's parameters override the query's clauses
+        default_graphs, named_graphs = shape.from_graphs, shape.from_named
     return QueryRequest(
         query=call.query,
         format=fmt,
         timeout_s=resolve_timeout(call.timeout, settings),
         max_results=settings.max_results,
-        default_graphs=call.default_graphs,
-        named_graphs=call.named_graphs,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        dataset=bool(default_graphs or named_graphs),
     )

@@ -35,7 +35,8 @@ Two places where Oxigraph's tokens depend on where the parser is:
   when a prefix is undeclared or an IRI is invalid: ``SERVICESILENT<x>{}``,
   ``?s ?p trueSERVICE <x> {}`` and ``service:x {}`` (with ``:`` declared) are all a
   ``SERVICE`` to Oxigraph. So any bare word containing ``SERVICE`` is refused, and so is a
-  prefixed name containing it that a ``{`` follows (directly or after one more term).
+  prefixed name containing it inside a group that a ``{`` follows (directly or after one
+  more term), unless it surely expands (see :func:`_expands_safely`) or names a ``GRAPH``.
 
 ``\\u`` escapes: Oxigraph (without its ``standard-unicode-escaping`` feature, as in
 pyoxigraph 0.5 and the ``oxigraph`` server) decodes them only inside IRIs and strings, so
@@ -220,7 +221,8 @@ def _codepoint(m: re.Match[str]) -> str:
 
 
 def _decode_codepoint_escapes(text: str) -> str:
-    """The query as a parser that decodes ``\\u`` escapes first (SPARQL 1.1, 19.2) sees it."""
+    """``text`` with its ``\\u`` escapes decoded: an IRI as Oxigraph reads it, or a whole query as
+    a parser that decodes them before anything else (SPARQL 1.1, section 19.2) reads it."""
     return _CODEPOINT_ESCAPE.sub(_codepoint, text)
 
 
@@ -259,7 +261,8 @@ def _remove_dot_segments(path: str) -> str:
 
 
 def _resolve(base: str | None, ref: str) -> str:
-    """RFC 3986 section 5.2 resolution, as Oxigraph resolves IRIs against ``BASE``."""
+    """RFC 3986 section 5.2 resolution, as Oxigraph resolves IRIs against ``BASE`` (without a
+    base, Oxigraph takes an IRI as written)."""
     if base is None:
         return ref
     scheme, authority, path, query, fragment = _IRI_PARTS.fullmatch(ref).groups()  # type: ignore[union-attr]
@@ -269,15 +272,11 @@ def _resolve(base: str | None, ref: str) -> str:
         if authority is None:
             authority = b_authority
             if path == "":
-                path = b_path
                 query = b_query if query is None else query
-            elif not path.startswith("/"):
+                return "".join((scheme, authority or "", b_path, query or "", fragment or ""))
+            if not path.startswith("/"):
                 path = ("/" if b_authority is not None and b_path == "" else b_path[: b_path.rfind("/") + 1]) + path
     return "".join((scheme, authority or "", _remove_dot_segments(path), query or "", fragment or ""))
-
-
-def _unescape_iri(text: str) -> str:
-    return _CODEPOINT_ESCAPE.sub(_codepoint, text) if "\\" in text else text
 
 
 class _Scan:
@@ -433,11 +432,11 @@ def _scan(text: str, limits: QueryLimits | None) -> _Scan:
                     out.patterns_at = start
             prev_operand = upper.endswith(("TRUE", "FALSE"))
         elif kind == "pname":
-            upper = tok.upper()
-            if "SERVICE" in upper:
-                service_watch, service_watch_at = 2, start
             colon = tok.index(":")
             prefix, local = tok[:colon], tok[colon + 1:]
+            if "SERVICE" in tok.upper() and top == _BRACE and not (prev == "word" and prev_text.upper().endswith("GRAPH")):
+                if not _expands_safely(prefix, local, prefixes):
+                    service_watch, service_watch_at = 2, start
             if top == _TOP:
                 pupper = prefix.upper()
                 if out.form is None:
@@ -463,7 +462,7 @@ def _scan(text: str, limits: QueryLimits | None) -> _Scan:
             prev_operand = True
         elif kind == "iri":
             if top == _TOP:
-                iri = _resolve(base, _unescape_iri(tok[1:-1]))
+                iri = _resolve(base, _decode_codepoint_escapes(tok[1:-1]))
                 if pending == "base":
                     base = iri
                 elif pending == "prefix_iri":
@@ -501,7 +500,8 @@ def _scan(text: str, limits: QueryLimits | None) -> _Scan:
                 if kinds.pop() == _TRIPLE:
                     triples_open -= 1
                 modes.pop()
-            prev_operand = tok in (")", ">>")
+            # EXISTS { … } is an operand too: after it '<' compares
+            prev_operand = tok in (")", ">>") or (tok == "}" and kinds[-1] in (_EXPR, _AMBIGUOUS))
         elif kind in ("op", "<", ">"):
             if not (tok == "*" and (prev == "word" or prev_text == "(")):
                 out.operators += 1
@@ -516,13 +516,31 @@ def _scan(text: str, limits: QueryLimits | None) -> _Scan:
             prev_operand = False
         else:  # str, var, bnode, num, lang, dt, other
             prev_operand = kind in _OPERAND
-        if kind in _TERM_KINDS and (top == _TERMS or (top == _TOP and modes[0] & _DESCRIBE)):
+        if kind in _TERM_KINDS and (top == _TERMS or (top == _TOP and modes[0] & _DESCRIBE and kind != "word")):
             out.patterns += 2 if top == _TERMS else 1  # a collection item is two triple patterns
             if out.patterns > max_patterns and out.patterns_at < 0:
                 out.patterns_at = start
         prev2, prev2_text = prev, prev_text
         prev, prev_text = kind, tok
     return out
+
+
+_SIMPLE_LOCAL = re.compile(r"[A-Za-z0-9_\-]*")
+
+
+def _expands_safely(prefix: str, local: str, prefixes: dict[str, str]) -> bool:
+    """Whether Oxigraph surely expands a prefixed name whose local part (only) holds SERVICE.
+
+    Oxigraph reads a prefixed name again as other tokens when its prefix is undeclared or
+    the IRI it makes is invalid: ``h:SERVICE:x{}`` is ``h: SERVICE :x {}`` when ``h:`` is
+    ``<http://>`` (``x`` is no port). A declared prefix whose IRI already has a path (or no
+    authority), followed by letters, digits, ``_`` and ``-``, always makes a valid IRI.
+    """
+    iri = prefixes.get(prefix)
+    if iri is None or "SERVICE" in prefix.upper() or not _SIMPLE_LOCAL.fullmatch(local):
+        return False
+    _, authority, path, query, fragment = _IRI_PARTS.fullmatch(iri).groups()  # type: ignore[union-attr]
+    return authority is None or bool(path or query or fragment)
 
 
 def _paren_kind(top: int, mode: int, prev: str, prev_text: str, prev2: str, prev2_text: str) -> int:

@@ -456,9 +456,8 @@ async def _resolve(store: GraphStore, text: str | None, exact: str, every: str, 
 def _direct_iris(text: str) -> set[str]:
     """The IRIs ``text`` may be written as: itself, when it is an IRI, or an id under ours."""
     text = text.strip().removeprefix("<").removesuffix(">")
-    if not writable_iri(text):
-        return set()
-    return {text} if text.startswith(("http://", "https://")) else {str(ID) + text.lstrip("/")}
+    iri = text if text.startswith(("http://", "https://")) else str(ID) + text.lstrip("/")
+    return {iri} if text and writable_iri(iri) else set()
 
 
 async def resolve_party(store: GraphStore, text: str | None) -> Ref:

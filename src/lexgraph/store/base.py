@@ -18,9 +18,13 @@ class QueryRequest:
     timeout_s: float
     max_results: int
     default_graphs: tuple[str, ...] = field(default=())
-    """Graphs that form the default graph; empty means the union of all graphs."""
+    """Graphs that form the default graph (with ``dataset``)."""
     named_graphs: tuple[str, ...] = field(default=())
-    """Graphs visible to GRAPH; empty means all."""
+    """Graphs visible to GRAPH (with ``dataset``)."""
+    dataset: bool = False
+    """Whether the request names its dataset (protocol parameters or the query's FROM and
+    FROM NAMED): the two tuples are then exactly its default and named graphs, an empty one
+    meaning none. Without, the default graph is the union of all graphs and GRAPH sees all."""
     whole: bool = False
     """For lexgraph's own reads of SELECT or ASK answers (never set from a user's request):
     the store's serialiser writes the whole answer in one go, with no row cap and no row

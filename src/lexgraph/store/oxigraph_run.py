@@ -14,14 +14,13 @@ from .base import QueryRequest
 
 def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
     """Evaluate ``request`` on ``store``; the default graph is the union of all graphs
-    unless the request names its default graphs."""
+    unless the request names its dataset (see ``QueryRequest.dataset``)."""
     kwargs: dict[str, object] = {}
-    if request.default_graphs:
+    if request.dataset:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     else:
         kwargs["use_default_graph_as_union"] = True
-    if request.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     try:
         result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
         if request.whole and isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
