@@ -28,7 +28,7 @@ LEXGRAPH_MAX_QUERY_DEPTH    64 (deeper nesting of { ( [ gets 400)
 LEXGRAPH_MAX_QUERY_OPERATORS  256 (operators in expressions and property paths, in all;
                             more gets 400)
 LEXGRAPH_MAX_QUERY_UNIONS   64 (UNION and MINUS branches; more gets 400)
-LEXGRAPH_MAX_QUERY_PATTERNS 256 (triple patterns and graph-pattern clauses; more gets 400)
+LEXGRAPH_MAX_QUERY_PATTERNS 128 (triple patterns and graph-pattern clauses; more gets 400)
 LEXGRAPH_EXECUTOR_MEMORY_BYTES  this machine's memory / (2 x workers x executors), at most
                             4 GiB (address space of one executor; a query past it gets 503)
 LEXGRAPH_SANDBOX            required (executors may not open network sockets nor touch
@@ -93,7 +93,7 @@ class Settings:
     max_query_depth: int = 64
     max_query_operators: int = 256
     max_query_unions: int = 64
-    max_query_patterns: int = 256
+    max_query_patterns: int = 128
     executor_memory_bytes: int = 4 * 1024**3
     sandbox: str = "required"
     client_concurrency: int = 2
@@ -196,7 +196,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_query_depth=int(_number(env, "LEXGRAPH_MAX_QUERY_DEPTH", 64, int, 1)),
         max_query_operators=int(_number(env, "LEXGRAPH_MAX_QUERY_OPERATORS", 256, int, 1)),
         max_query_unions=int(_number(env, "LEXGRAPH_MAX_QUERY_UNIONS", 64, int, 1)),
-        max_query_patterns=int(_number(env, "LEXGRAPH_MAX_QUERY_PATTERNS", 256, int, 1)),
+        max_query_patterns=int(_number(env, "LEXGRAPH_MAX_QUERY_PATTERNS", 128, int, 1)),
         executor_memory_bytes=int(_number(env, "LEXGRAPH_EXECUTOR_MEMORY_BYTES",
                                           default_executor_memory(workers, executors), int, 256 * 1024**2)),
         sandbox=sandbox,

@@ -11,9 +11,17 @@ the guard has two jobs that a full parser cannot do for us:
   killing the executor (or the whole Oxigraph server, which aborts), at about 6,700 terms
   of ``1+1+…``, 9,300 of ``||``, 6,600 chained ``UNION``, 2,550 chained ``MINUS``, 2,550
   ``BIND`` or projected ``AS``, 2,200 nested ``{``, 820 nested ``EXISTS`` and 900 nested
-  function calls; its join planner grows with the fourth power of the number of joined
-  triple patterns (1.3 s for 128, more than 20 s for 256). Hence the limits in
-  :class:`QueryLimits`, each far below the crash and checked on the query text alone.
+  function calls; a 3,000-step property path never finishes planning. Its join planner
+  also grows with about the fourth power of the number of joined triple patterns (1.2 s
+  for 128 on an empty store, 7 s for 200, more than 20 s for 256), so the pattern limit is
+  bounded by time, not by the stack: 128 keeps the worst case near a second. Hence the
+  limits in :class:`QueryLimits`, checked on the query text alone and counted as upper
+  estimates: operators (``|| && = != < > <= >= + - * / | ^ ! ?`` in expressions and
+  paths; list items are none), ``UNION``/``MINUS`` keywords, patterns (``.``, ``;`` and
+  ``,`` inside groups and blank nodes, each ``{`` and ``[``, the clause keywords
+  ``OPTIONAL MINUS FILTER BIND GRAPH SERVICE VALUES LATERAL AS``, two per collection item,
+  one per ``DESCRIBE`` target and per ``HAVING``/``GROUP BY``/``ORDER BY`` bracket) and
+  nesting of ``{ ( [ <<``.
 
 The lexer mirrors the terminals of Oxigraph's grammar (SPARQL 1.1, section 19.8, as
 spargebra implements it), because the guard is only as good as its agreement with the
@@ -93,9 +101,15 @@ class QueryTooComplex(QueryRefused):
         self, message: str, *, setting: str, found: int, limit: int, line: int | None = None, column: int | None = None
     ) -> None:
         super().__init__(message, line=line, column=column)
+        self.message = message
         self.setting = setting
         self.found = found
         self.limit = limit
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keyword-only arguments: picklable with its fields, like the other errors that travel
+        return (_rebuild, (type(self), (self.message,), {"setting": self.setting, "found": self.found,
+                "limit": self.limit, "line": self.line, "column": self.column}))
 
 
 class QueryTooDeep(QueryTooComplex):
@@ -114,6 +128,13 @@ class QueryTooLarge(PayloadTooLarge):
         self.size = size
         self.limit = limit
         self.setting = "LEXGRAPH_MAX_QUERY_BYTES"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.size, self.limit))
+
+
+def _rebuild(cls: type[QueryTooComplex], args: tuple[str], kwargs: dict[str, object]) -> QueryTooComplex:
+    return cls(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class QueryForm(str, Enum):
