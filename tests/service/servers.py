@@ -50,10 +50,12 @@ class Server:
 
 def _descendants(pid: int) -> list[int]:
     out = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        for child in children.read_text().split():
-            out += _descendants(int(child))
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # the process ended meanwhile
+        return out
+    for child in children:
+        out += _descendants(int(child))
     return out
 
 
