@@ -30,11 +30,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import random
 import resource
-import signal
 import statistics
 import subprocess
 import sys
@@ -52,7 +50,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "src"))
 
 import generate  # noqa: E402  (bench/generate.py)
-from report import free_port, machine, now, tree_rss_mib, write_results  # noqa: E402
+from report import Service, machine, now, percentile, write_results  # noqa: E402
 
 SEED = 1
 VIEW_TARGET_S = 10.0
@@ -233,42 +231,9 @@ def request_paths(params: dict[str, list[str]]) -> dict[str, list[str]]:
 
 # --- the service -------------------------------------------------------------------------
 
-class Service:
-    def __init__(self, store_dir: Path, data_dir: Path, logs: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        logs.mkdir(parents=True, exist_ok=True)
-        self.log_path = logs / f"serve-{self.port}.log"
-        env = {**os.environ, "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(self.port),
-               "LEXGRAPH_STORE_DIR": str(store_dir), "LEXGRAPH_DATA_DIR": str(data_dir),
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))}
-        with self.log_path.open("wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], cwd=REPO,
-                                            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        self.started = time.monotonic()
-
-    def wait_ready(self, timeout_s: float = 300) -> float:
-        deadline = self.started + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"lexgraph serve exited with {self.process.returncode}:\n"
-                                   f"{self.log_path.read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(self.url + "/health", timeout=2, trust_env=False).status_code == 200:
-                    return time.monotonic() - self.started
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"lexgraph serve not ready within {timeout_s:.0f} s; log: {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=20)
+def start_service(store_dir: Path, data_dir: Path, logs: Path) -> Service:
+    """The service over the prepared store (no build at start-up)."""
+    return Service({**os.environ, "LEXGRAPH_STORE_DIR": str(store_dir), "LEXGRAPH_DATA_DIR": str(data_dir)}, logs)
 
 
 def timed_first(client: httpx.Client, url: str, what: str) -> float:
@@ -280,12 +245,6 @@ def timed_first(client: httpx.Client, url: str, what: str) -> float:
         raise RuntimeError(f"first {what}: {response.status_code} {response.text[:300]}")
     log(f"first {what}: {seconds:.2f} s")
     return seconds
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 def measure(client: httpx.Client, base: str, urls: list[str], requests: int, warmup: int,
@@ -416,7 +375,7 @@ def main() -> None:
         if not urls:
             raise SystemExit(f"graph_bench: no parameters for {name}")
 
-    service = Service(store_dir, data_dir, WORK / "logs")
+    service = start_service(store_dir, data_dir, WORK / "logs")
     requests: dict[str, Any] = {}
     try:
         ready = service.wait_ready()
@@ -426,7 +385,7 @@ def main() -> None:
                                   "/graph request (the service builds its view)")
             first_timeline_s = timed_first(client, service.url + routes["timeline of a country"][0],
                                            "/timeline request (the service builds its timeline index)")
-            service_rss_mib = round(tree_rss_mib(service.process.pid), 1)
+            service_rss_mib = service.rss_mib()
             for name, urls in routes.items():
                 # Each country's first timeline is asked once, with no warm-up: no answer is cached.
                 count, warmup = (len(urls), 0) if name == FIRST_TIMELINE else (args.requests, args.warmup)

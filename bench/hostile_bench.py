@@ -34,11 +34,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import multiprocessing as mp
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
@@ -55,7 +53,7 @@ BENCH = REPO / "bench"
 WORK = BENCH / "work" / "hostile"
 sys.path.insert(0, str(BENCH))
 
-from report import free_port, machine, now, tree_rss_mib, write_results  # noqa: E402
+from report import Service, machine, now, percentile, write_results  # noqa: E402
 
 TARGET_P99_MS = 1000.0
 TARGET_TEXT = ("while one client runs two heavy queries, a cheap new query from another client answers in "
@@ -78,12 +76,6 @@ SITUATIONS = {
 
 def log(message: str) -> None:
     print(f"[hostile_bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 def latency_figures(ms: list[float]) -> dict[str, Any]:
@@ -146,63 +138,10 @@ def machine_facts() -> dict[str, Any]:
 
 # --- the service -------------------------------------------------------------------------
 
-class Service:
-    """`python3 -m lexgraph serve` on a free loopback port, in its own process group."""
-
-    def __init__(self, extra_env: dict[str, str], logs: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        logs.mkdir(parents=True, exist_ok=True)
-        self.log_path = logs / f"serve-{self.port}.log"
-        env = {**os.environ, "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(self.port),
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))}
-        for name in [n for n in env if n.startswith("LEXGRAPH_") and n not in ("LEXGRAPH_ROOT", "LEXGRAPH_HOST",
-                                                                               "LEXGRAPH_PORT")]:
-            del env[name]  # defaults, and a store of this repository's data built afresh
-        env.update(extra_env)
-        self.env = env
-        with self.log_path.open("wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], cwd=REPO,
-                                            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        self.started = time.monotonic()
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def wait_ready(self, timeout_s: float = 120) -> float:
-        deadline = self.started + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"lexgraph serve exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                if httpx.get(self.url + "/health", timeout=2, trust_env=False).status_code == 200:
-                    return time.monotonic() - self.started
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"lexgraph serve not ready within {timeout_s:.0f} s; log: {self.log_path}")
-
-    def healthy(self) -> bool:
-        if self.process.poll() is not None:
-            return False
-        try:
-            return httpx.get(self.url + "/health", timeout=10, trust_env=False).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    def rss_mib(self) -> float:
-        return round(tree_rss_mib(self.process.pid), 1) if self.process.poll() is None else 0.0
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=20)
-            except ProcessLookupError:
-                pass
+def start_service(extra_env: dict[str, str], logs: Path) -> Service:
+    """The service with its defaults, and a store of this repository's data built afresh."""
+    env = {n: v for n, v in os.environ.items() if not n.startswith("LEXGRAPH_")}
+    return Service({**env, **extra_env}, logs)
 
 
 def service_settings(env: dict[str, str]) -> dict[str, Any]:
@@ -613,7 +552,7 @@ def main() -> None:
     facts = machine_facts()
     log(f"machine: {facts['nproc']} CPUs, {facts['ram_gib']} GiB RAM")
 
-    service = Service(extra_env, WORK / "logs")
+    service = start_service(extra_env, WORK / "logs")
     situations: dict[str, Any] = {}
     notes: list[str] = []
     try:

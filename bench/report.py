@@ -1,18 +1,26 @@
 """What every benchmark shares: a free loopback port, a line naming the machine and the time,
-the processes and memory of a server under test, and writing its results to bench/results/ as
-JSON (for programs) and Markdown (for people)."""
+a `lexgraph serve` under test with its processes and memory, percentiles, and writing results
+to bench/results/ as JSON (for programs) and Markdown (for people)."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
+import signal
 import socket
+import subprocess
+import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -65,3 +73,57 @@ def tree_rss_mib(pid: int) -> float:
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
     return total / 1024
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+class Service:
+    """`python3 -m lexgraph serve` of this checkout on a free loopback port, in its own
+    process group (so stopping it stops its executors too), its output in ``logs``."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        logs.mkdir(parents=True, exist_ok=True)
+        self.log_path = logs / f"serve-{self.port}.log"
+        self.env = {**env, "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(self.port),
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))}
+        with self.log_path.open("wb") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], cwd=REPO,
+                                            env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.started = time.monotonic()
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def wait_ready(self, timeout_s: float = 300) -> float:
+        """Seconds from start until /health answers 200."""
+        deadline = self.started + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"lexgraph serve exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                if httpx.get(self.url + "/health", timeout=2, trust_env=False).status_code == 200:
+                    return time.monotonic() - self.started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"lexgraph serve not ready within {timeout_s:.0f} s; log: {self.log_path}")
+
+    def rss_mib(self) -> float:
+        return round(tree_rss_mib(self.process.pid), 1) if self.process.poll() is None else 0.0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+            except ProcessLookupError:
+                pass
