@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,16 @@ def test_other_shapes_can_be_given(tmp_path: Path) -> None:
 def test_fail_on_levels_are_accepted(level: str) -> None:
     result = run("--fail-on", level, "--no-quality", FIXTURES / "valid.ttl")
     assert result.returncode == 0
+
+
+def test_a_syntax_error_far_down_names_file_line_and_column_as_plain_text(tmp_path: Path) -> None:
+    # "file:100:79" once printed as "file💯79" (rich read ":100:" as an emoji code); `serve`
+    # builds its store with pyoxigraph, which gives the column too.
+    bad = tmp_path / "treaties.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\n" + "ex:a ex:b ex:c .\n" * 98
+                   + "ex:a ex:b " + " " * 60 + "ex:c ex:d ex:e ; ; ; ] .\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "lexgraph", "serve", "--port", "1"], capture_output=True, text=True,
+                            cwd=REPO, timeout=120, env={**os.environ, "LEXGRAPH_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "treaties.ttl:100:" in result.stderr and "\U0001F4AF" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
