@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -155,6 +156,7 @@ def serve(
             os.environ[name] = str(value)
     with user_errors():
         settings = load_settings()
+        _check_port(settings)
         cleanup: Path | None = None
         if settings.store == "embedded" and (settings.store_dir is None or not settings.store_dir.exists()):
             base = settings.store_dir.parent if settings.store_dir else Path(tempfile.mkdtemp(prefix="lexgraph-"))
@@ -183,6 +185,17 @@ def serve(
     finally:
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
+
+
+def _check_port(settings: Settings) -> None:
+    """A port in use (or an address not of this machine) fails in one line, before the store is built."""
+    try:
+        with socket.create_server((settings.host, settings.port)):
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ConfigError(f"cannot listen on {settings.host} port {settings.port} ({reason}); "
+                          "choose another with --port or LEXGRAPH_PORT") from None
 
 
 def _check_before_serving(settings: Settings) -> None:

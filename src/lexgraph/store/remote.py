@@ -139,8 +139,12 @@ def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 3
     with httpx.Client(timeout=timeout_s, trust_env=False) as client:
         for f in files:
             body = Path(f.path).read_bytes()
-            response = client.put(store_url, params={"graph": f.graph}, content=body,
-                                  headers={"Content-Type": "text/turtle"})
+            try:
+                response = client.put(store_url, params={"graph": f.graph}, content=body,
+                                      headers={"Content-Type": "text/turtle"})
+            except httpx.HTTPError as exc:
+                raise StoreUnavailable(f"{store_url} does not answer ({type(exc).__name__}); "
+                                       f"{len(sent)} of {len(files)} graphs were loaded") from None
             if response.status_code not in (200, 201, 204):
                 raise StoreUnavailable(
                     f"{store_url} refused {f.path} (graph <{f.graph}>): {response.status_code} {response.text[:200]}"
