@@ -114,6 +114,15 @@ class Service:
             time.sleep(0.2)
         raise RuntimeError(f"lexgraph serve not ready within {timeout_s:.0f} s; log: {self.log_path}")
 
+    def healthy(self) -> bool:
+        """Whether it still runs and /health answers 200."""
+        if self.process.poll() is not None:
+            return False
+        try:
+            return httpx.get(self.url + "/health", timeout=10, trust_env=False).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     def rss_mib(self) -> float:
         return round(tree_rss_mib(self.process.pid), 1) if self.process.poll() is None else 0.0
 

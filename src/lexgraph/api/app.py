@@ -60,14 +60,14 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Enve
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.start()  # type: ignore[attr-defined]
         await state.refresh_graphs()
-        watcher = None
+        background = [asyncio.create_task(state.warm_up())]
         if store.kind == "remote" and settings.store_check_s > 0:  # the embedded store never changes
-            watcher = asyncio.create_task(watch(store, settings.store_check_s, state.store_changed))
+            background.append(asyncio.create_task(watch(store, settings.store_check_s, state.store_changed)))
         yield
-        if watcher is not None:
-            watcher.cancel()
+        for task in background:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+                await task
         await store.close()
 
     app = FastAPI(

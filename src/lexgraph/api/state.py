@@ -7,6 +7,7 @@ Routes reach it through :func:`get_state`, a FastAPI dependency that tests can o
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ from ..cache import AnswerCache
 from ..catalog import NamedQuery
 from ..config import Settings
 from ..entity import Catalog, build_catalog
+from ..errors import LexgraphError
 from ..exports import Exports
 from ..search import LabelIndex, build_index
 from ..service_description import describe_service, with_endpoint
@@ -23,6 +25,8 @@ from ..snapshot import Snapshot
 from ..store.base import GraphStore
 from ..timeline import TimelineIndex, build_timeline_index
 from ..traverse import GraphView, build_view
+
+log = logging.getLogger("lexgraph.api")
 
 
 @dataclass
@@ -59,6 +63,16 @@ class ServiceState:
             if self._description is None:
                 self._description = await describe_service(self.store)
             return with_endpoint(self._description, endpoint_url)
+
+    async def warm_up(self) -> None:
+        """Build every derived value now, one after the other, so that no user's first
+        request waits for one (at a million triples each takes seconds). Called in the
+        background at start; a value that fails to build is left to its first use."""
+        for snapshot in (self.labels, self.catalog, self.timelines, self.view):
+            try:
+                await snapshot.get()
+            except LexgraphError as exc:
+                log.warning("building a derived index at start failed (%s); it will be built on first use", exc)
 
     async def store_changed(self) -> None:
         """Forget what came from the old content, at once, and rebuild what is in use."""
