@@ -170,13 +170,14 @@ def _init_worker(settings: Settings) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = settings
     parse = lexgraph_validate.load_graph
-    cache = {settings.ontology_dir: parse([settings.ontology_dir]), settings.shapes_dir: parse([settings.shapes_dir])}
+    cache = {settings.ontology_dir: parse([settings.ontology_dir]),
+             settings.shapes_dir: parse([settings.shapes_dir], unknown="skip")}
 
-    def cached_load_graph(paths):
+    def cached_load_graph(paths, **options):
         paths = list(paths)
         if len(paths) == 1 and paths[0] in cache:
             return cache[paths[0]]
-        return parse(paths)
+        return parse(paths, **options)
 
     lexgraph_validate.load_graph = cached_load_graph  # only in this worker process
 

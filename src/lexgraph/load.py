@@ -1,15 +1,23 @@
-"""Read Turtle files into an rdflib graph, all or nothing, with file:line on errors."""
+"""Read RDF files (any format of :mod:`lexgraph.files`) into an rdflib graph, all or nothing,
+with file:line on errors."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import Graph
+from typing import Literal
+from xml.sax import SAXParseException
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.parsers.ntriples import ParseError
 
 from .errors import RdfSyntaxError, SyntaxErrorLocation
-from .files import rdf_files
+from .files import TURTLE, RdfFormat, format_of, is_gzip, open_rdf, rdf_files, syntax_error
 from .namespaces import PREFIXES
 
 def new_graph() -> Graph:
@@ -21,10 +29,14 @@ def new_graph() -> Graph:
 
 
 def parse_into(graph: Graph, path: Path) -> None:
-    """Parse one Turtle file into ``graph``; a syntax error names the file and line.
+    """Parse one RDF file into ``graph``; a syntax error names the file and line.
 
-    The file is parsed into a scratch graph first, so a bad file adds nothing.
+    The file is parsed into a scratch graph first, so a bad file adds nothing. Graph names of
+    quad formats are dropped: the checks see one graph.
     """
+    fmt = format_of(path)
+    if fmt is not TURTLE or is_gzip(path):
+        return _parse_other(graph, path, fmt or TURTLE)
     scratch = Graph()
     try:
         scratch.parse(path, format="turtle")
@@ -38,9 +50,42 @@ def parse_into(graph: Graph, path: Path) -> None:
     graph += scratch
 
 
-def load_graph(paths: Iterable[Path]) -> Graph:
-    """Parse every Turtle file under ``paths`` into one new graph."""
+def _parse_other(graph: Graph, path: Path, fmt: RdfFormat) -> None:
+    """rdflib's parsers for the other formats raise a different error each, most without a
+    position: on any of them, pyoxigraph reads the file again to say where (the message of the
+    parser that finds the position is kept)."""
+    scratch = Dataset() if fmt.quads else Graph()
+    try:
+        with open_rdf(path) as stream, warnings.catch_warnings():
+            # rdflib 7.6's own quad parsers use its deprecated ConjunctiveGraph and default_context
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.")
+            scratch.parse(source=stream, format=fmt.rdflib)  # type: ignore[arg-type]
+    except (BadSyntax, SAXParseException, ParserError, ParseError, ValueError, EOFError, OSError) as exc:
+        raise _locate(path, fmt, exc) from None
+    if isinstance(scratch, Dataset):
+        for s, p, o, _ in scratch.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    else:
+        graph += scratch
+
+
+def _locate(path: Path, fmt: RdfFormat, exc: Exception) -> RdfSyntaxError:
+    try:
+        with open_rdf(path) as stream:
+            for _ in ox.parse(stream, format=getattr(ox.RdfFormat, fmt.oxigraph)):
+                pass
+    except SyntaxError as found:
+        return syntax_error(path, fmt, found)
+    except (OSError, EOFError, ValueError):
+        pass
+    line = exc.getLineNumber() if isinstance(exc, SAXParseException) else None
+    return RdfSyntaxError(SyntaxErrorLocation(str(path), line), str(exc).splitlines()[-1] if str(exc) else type(exc).__name__)
+
+
+def load_graph(paths: Iterable[Path], unknown: Literal["error", "skip"] = "error") -> Graph:
+    """Parse every RDF file under ``paths`` into one new graph (``unknown``: what to do with
+    other files in a folder, see :func:`~lexgraph.files.rdf_files`)."""
     graph = new_graph()
-    for path in rdf_files(paths):
+    for path in rdf_files(paths, unknown):
         parse_into(graph, path)
     return graph

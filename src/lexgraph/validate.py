@@ -52,7 +52,8 @@ def read_inputs(
         data_files=files,
         data=load_graph(files),
         ontology=load_graph([settings.ontology_dir]),
-        shapes=load_graph(list(shapes_paths) if shapes_paths else [settings.shapes_dir]),
+        # shapes/ holds the quality queries (.rq) beside the shapes
+        shapes=load_graph(list(shapes_paths) if shapes_paths else [settings.shapes_dir], unknown="skip"),
     )
 
 

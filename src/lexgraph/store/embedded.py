@@ -1,4 +1,4 @@
-"""The embedded store: ontology/ and data/ in an on-disk pyoxigraph store, queried by a
+"""The embedded store: ontology/ and data/ (any RDF format of :mod:`lexgraph.files`) in an on-disk pyoxigraph store, queried by a
 pool of executor processes (see :mod:`lexgraph.executor`)."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ import asyncio
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
-from ..errors import QueryTimeout, RdfSyntaxError, StoreUnavailable, SyntaxErrorLocation, UsageError
+from ..errors import QueryTimeout, StoreUnavailable, UsageError
 from ..executor import ExecutorLimits, ExecutorPool
-from ..files import rdf_files
+from ..files import READ_EXTENSIONS, RdfFormat, format_of, is_gzip, open_rdf, rdf_files, stem, syntax_error
 from ..media import Format
 from ..prefixes import BASE_IRI
 from ..results import Answer, write_graph
@@ -26,19 +26,72 @@ GRAPH_BASE = BASE_IRI + "graph/"
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to load and the named graph it goes into."""
+    """A file to load and the named graph its triples go into (quads keep their own graph)."""
 
     path: Path
     graph: str
 
+    @property
+    def format(self) -> RdfFormat:
+        fmt = format_of(self.path)
+        if fmt is None:
+            raise UsageError(f"{self.path}: not a format lexgraph reads (extensions: {READ_EXTENSIONS})")
+        return fmt
+
+
+def graph_of(path: Path, root: Path, given: Path) -> str:
+    """The graph of a file's triples: ``…/graph/<path without format extension>``, the path
+    taken from ``root`` when the file is under it, else from the folder that holds ``given``
+    (the file or folder named on the command line)."""
+    resolved = path.resolve()
+    base = root.resolve() if resolved.is_relative_to(root.resolve()) else given.resolve().parent
+    return GRAPH_BASE + stem(resolved.relative_to(base)).as_posix()
+
 
 def source_files(folders: Sequence[Path], root: Path) -> list[SourceFile]:
-    """Each Turtle file under ``folders`` with its graph IRI: ``…/graph/<path from root, no suffix>``."""
-    out = []
-    for path in rdf_files(folders):
-        relative = path.resolve().relative_to(root.resolve()) if path.resolve().is_relative_to(root.resolve()) else Path(path.name)
-        out.append(SourceFile(path, GRAPH_BASE + relative.with_suffix("").as_posix()))
+    """Each RDF file under ``folders`` with the graph of its triples (:func:`graph_of`).
+
+    Raises :class:`UsageError` for a file in a format we do not read, and for two files whose
+    triples would go to the same graph (``a.ttl`` and ``a.nt`` side by side).
+    """
+    out: list[SourceFile] = []
+    seen: dict[str, Path] = {}
+    files: dict[Path, None] = {}
+    for given in folders:
+        for path in rdf_files([given]):
+            if path.resolve() in files:
+                continue
+            files[path.resolve()] = None
+            graph = graph_of(path, root, given)
+            if graph in seen:
+                raise UsageError(f"{seen[graph]} and {path} would both go to the graph <{graph}>; rename one")
+            seen[graph] = path
+            out.append(SourceFile(path, graph))
     return out
+
+
+def load_file(store: ox.Store, f: SourceFile) -> None:
+    """Bulk-load one file: triples into ``f.graph``, quads into their own graphs; a syntax
+    error becomes :class:`RdfSyntaxError` with the file, line and column."""
+    fmt = f.format
+    try:
+        if is_gzip(f.path):
+            with open_rdf(f.path) as stream:
+                store.bulk_load(stream, format=getattr(ox.RdfFormat, fmt.oxigraph), to_graph=ox.NamedNode(f.graph))
+        else:
+            store.bulk_load(path=str(f.path), format=getattr(ox.RdfFormat, fmt.oxigraph), to_graph=ox.NamedNode(f.graph))
+    except SyntaxError as exc:
+        raise syntax_error(f.path, fmt, exc) from None
+
+
+def count_graphs(store: ox.Store, graphs: Iterable[str] | None = None) -> dict[str, int]:
+    """Triples per named graph (every named graph of the store unless ``graphs`` is given)."""
+    names = sorted(graphs) if graphs is not None else sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    counts: dict[str, int] = {}
+    for name in names:
+        (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")  # type: ignore[misc]
+        counts[name] = int(row["n"].value)
+    return counts
 
 
 def build_store(
@@ -46,34 +99,32 @@ def build_store(
     files: Sequence[SourceFile],
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Load ``files`` into a new on-disk store at ``store_dir``, one named graph each.
+    """Load ``files`` into a new on-disk store at ``store_dir`` (:func:`load_file` each).
 
     pyoxigraph's bulk loader parses and writes in Rust, so a million triples load in seconds
     without a Python object per triple. All or nothing: on a syntax error (reported with file,
-    line and column) the half-built store is removed. Returns the number of triples per graph.
+    line and column) the half-built store is removed (an empty folder that was there before
+    is left, empty). Returns the number of triples per named graph.
     """
-    if store_dir.exists() and any(store_dir.iterdir()):
+    existed = store_dir.exists()
+    if existed and any(store_dir.iterdir()):
         raise UsageError(f"{store_dir} is not empty; the embedded store is built in a new folder")
     total = sum(f.path.stat().st_size for f in files)
     done = 0
-    counts: dict[str, int] = {}
     store = ox.Store(str(store_dir))
     try:
         for f in files:
-            graph = ox.NamedNode(f.graph)
-            try:
-                store.bulk_load(path=str(f.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
-            except SyntaxError as exc:
-                raise RdfSyntaxError(SyntaxErrorLocation(str(f.path), exc.lineno, exc.offset), exc.msg) from None
-            (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{f.graph}> {{ ?s ?p ?o }} }}")  # type: ignore[misc]
-            counts[f.graph] = int(row["n"].value)
+            load_file(store, f)
             done += f.path.stat().st_size
             if on_progress:
                 on_progress(done, total)
         store.flush()
+        counts = count_graphs(store)
     except BaseException:
         store = None  # type: ignore[assignment]  # closes it, before its files go
         shutil.rmtree(store_dir, ignore_errors=True)
+        if existed:
+            store_dir.mkdir()
         raise
     store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     return counts
