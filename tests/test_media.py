@@ -34,6 +34,15 @@ from lexgraph.media import NotAcceptable, negotiate, prefers_html
     ("graph", None, "ttl", "turtle"),
     ("graph", None, "xml", "rdfxml"),
     ("graph", None, "application/n-triples", "ntriples"),
+    # what SPARQLWrapper and other clients send as format=
+    ("graph", None, "n3", "turtle"),
+    ("graph", "text/n3", None, "turtle"),
+    ("graph", None, "rdf+xml", "rdfxml"),
+    ("graph", None, "json-ld", "jsonld"),
+    ("graph", None, "application/ld+json,application/x-json+ld", "jsonld"),
+    ("graph", None, "nt", "ntriples"),
+    ("solutions", None, "text/tab-separated-values", "tsv"),
+    ("solutions", None, "application/sparql-results+json", "json"),
 ])
 def test_negotiation_table(kind: str, accept: str | None, fmt: str | None, expected: str) -> None:
     assert negotiate(kind, accept, fmt).name == expected
@@ -62,3 +71,13 @@ def test_what_cannot_be_served_is_not_acceptable(kind: str, accept: str | None, 
 ])
 def test_browsers_are_recognised(accept: str | None, html: bool) -> None:
     assert prefers_html(accept) is html
+
+
+def test_repeated_format_parameters_must_agree() -> None:
+    from lexgraph.errors import UsageError
+    from lexgraph.sparql import choose_format
+
+    assert choose_format("solutions", None, ("tsv", "text/tab-separated-values")).name == "tsv"
+    assert choose_format("solutions", "text/csv", ()).name == "csv"
+    with pytest.raises(UsageError, match="name different formats"):
+        choose_format("solutions", None, ("tsv", "json"))

@@ -14,8 +14,8 @@ FORM = "application/x-www-form-urlencoded"
 def test_get_reads_query_and_dataset() -> None:
     call = read_get([("query", "ASK {}"), ("default-graph-uri", "a:1"), ("named-graph-uri", "a:2"),
                      ("named-graph-uri", "a:3"), ("timeout", "2"), ("format", "xml")])
-    assert (call.query, call.default_graphs, call.named_graphs, call.timeout, call.format) == (
-        "ASK {}", ("a:1",), ("a:2", "a:3"), "2", "xml")
+    assert (call.query, call.default_graphs, call.named_graphs, call.timeout, call.formats) == (
+        "ASK {}", ("a:1",), ("a:2", "a:3"), "2", ("xml",))
 
 
 def test_more_than_one_query_is_refused() -> None:

@@ -43,17 +43,21 @@ class Format:
 
 
 SOLUTION_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "solutions", "srj", ("application/json", "json")),
-    Format("xml", "application/sparql-results+xml", "solutions", "srx", ("application/xml", "text/xml", "xml")),
+    Format("json", "application/sparql-results+json", "solutions", "srj", ("application/json", "json", "srj")),
+    Format("xml", "application/sparql-results+xml", "solutions", "srx", ("application/xml", "text/xml", "xml", "srx")),
     Format("csv", "text/csv", "solutions", "csv", ("csv",)),
     Format("tsv", "text/tab-separated-values", "solutions", "tsv", ("tsv",)),
 )
 
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "graph", "ttl", ("application/x-turtle", "turtle", "ttl")),
+    # Turtle is N3 without N3's own extensions, so a client asking for N3 can read it.
+    Format("turtle", "text/turtle", "graph", "ttl", ("application/x-turtle", "turtle", "ttl", "n3", "text/n3",
+                                                      "text/rdf+n3")),
     Format("ntriples", "application/n-triples", "graph", "nt", ("text/plain", "ntriples", "nt", "n-triples")),
-    Format("jsonld", "application/ld+json", "graph", "jsonld", ("application/json", "jsonld", "json-ld", "json")),
-    Format("rdfxml", "application/rdf+xml", "graph", "rdf", ("application/xml", "text/xml", "rdfxml", "rdf", "xml")),
+    Format("jsonld", "application/ld+json", "graph", "jsonld", ("application/json", "jsonld", "json-ld", "json",
+                                                                "application/x-json+ld")),
+    Format("rdfxml", "application/rdf+xml", "graph", "rdf", ("application/xml", "text/xml", "rdfxml", "rdf", "xml",
+                                                              "rdf+xml")),
     Format("trig", "application/trig", "graph", "trig", ("trig",), datasets=True),
     Format("nquads", "application/n-quads", "graph", "nq", ("nquads", "nq", "n-quads"), datasets=True),
 )
@@ -123,15 +127,18 @@ def choose(formats: Sequence[Format], accept: str | None, format_param: str | No
            also_offered: Sequence[str] = ()) -> Format:
     """The format of ``formats`` a client wants.
 
-    ``format=`` wins when given (as on Wikidata's service); otherwise the Accept header
+    ``format=`` wins when given (as on Wikidata's service; a comma-separated list of names or
+    media types gets the first that fits); otherwise the Accept header
     decides, and an absent or ``*/*`` header gets the first of ``formats``. Raises
     :class:`NotAcceptable` when nothing fits, naming what is offered (``also_offered``: media
     types the caller serves itself, such as an HTML page)."""
     if format_param:
-        wanted = format_param.strip().lower()
-        for fmt in formats:
-            if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
-                return fmt
+        # A name or media type, or a list of media types as SPARQLWrapper sends them
+        # ("application/ld+json,application/x-json+ld"): the first we can produce.
+        for wanted in (item.strip().lower() for item in format_param.split(",")):
+            for fmt in formats:
+                if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
+                    return fmt
         names = ", ".join(f.name for f in formats)
         raise NotAcceptable(f"format={format_param!r} cannot be produced here; use one of {names}")
     ranges = parse_accept(accept)

@@ -11,7 +11,7 @@ from typing import Collection
 
 from .config import Settings
 from .errors import UnknownGraph, UsageError
-from .media import negotiate
+from .media import Format, negotiate
 from .sparql_guard import QueryLimits, inspect_query
 from .store.base import QueryRequest
 
@@ -24,7 +24,9 @@ class SparqlCall:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     timeout: str | None = None
-    format: str | None = None
+    formats: tuple[str, ...] = ()
+    """Every ``format`` parameter sent: clients such as SPARQLWrapper send the same format
+    twice, by name and by media type (``format=tsv&format=text/tab-separated-values``)."""
 
 
 def resolve_timeout(raw: str | None, settings: Settings) -> float:
@@ -39,6 +41,15 @@ def resolve_timeout(raw: str | None, settings: Settings) -> float:
     if not value > 0:
         raise UsageError(f"timeout={raw!r} must be a positive number of seconds")
     return min(value, settings.query_timeout_max_s)
+
+
+def choose_format(kind: str, accept: str | None, formats: tuple[str, ...]) -> Format:
+    """The answer format: the ``format`` parameters when given (all of them must name the same
+    format), else the Accept header."""
+    chosen = {negotiate(kind, accept, f) for f in formats} or {negotiate(kind, accept, None)}
+    if len(chosen) > 1:
+        raise UsageError(f"the format parameters {', '.join(map(repr, formats))} name different formats; send one")
+    return chosen.pop()
 
 
 def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_graphs: Collection[str]) -> QueryRequest:
@@ -57,7 +68,7 @@ def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_grap
         if unknown is not None:
             raise UnknownGraph(f"{where} names <{unknown}>, which is not a graph of this store; graphs are never "
                                "fetched from elsewhere (the service description lists this store's graphs)")
-    fmt = negotiate("graph" if shape.form.returns_graph else "solutions", accept, call.format)
+    fmt = choose_format("graph" if shape.form.returns_graph else "solutions", accept, call.formats)
     default_graphs, named_graphs = call.default_graphs, call.named_graphs
     if not (default_graphs or named_graphs):  # the protocol's parameters override the query's clauses
         default_graphs, named_graphs = shape.from_graphs, shape.from_named

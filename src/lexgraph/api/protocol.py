@@ -51,7 +51,7 @@ def _call(params: list[tuple[str, str]], query: str | None) -> SparqlCall:
         default_graphs=tuple(v for k, v in params if k == "default-graph-uri"),
         named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),
         timeout=_single(params, "timeout"),
-        format=_single(params, "format"),
+        formats=tuple(v for k, v in params if k == "format"),
     )
 
 
