@@ -46,3 +46,17 @@ def test_sparqlwrapper_every_return_format(server: Server, method: str, query: s
         assert URIRef(KZ) in set(converted.subjects())  # an rdflib Graph, parsed by the client
     else:
         assert converted is not None
+
+
+def test_rdflib_sparqlstore(server: Server) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(server.url + "/sparql")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        graph = Graph(store=store)
+        labels = [str(row[0]) for row in graph.query(SELECT)]
+        asked = graph.query(ASK).askAnswer
+        constructed = graph.query(CONSTRUCT).graph
+    assert labels == ["Kazakhstan"] and asked is True
+    assert constructed is not None and URIRef(KZ) in set(constructed.subjects())
