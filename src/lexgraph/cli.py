@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterator, List, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Iterator, List, Optional, Sequence, TypeVar
 
 import typer
 from rich.console import Console
@@ -138,15 +139,25 @@ def stats(
 
 @app.command()
 def serve(
+    data: Optional[List[Path]] = typer.Option(
+        None, "--data", help="RDF files or folders to serve (repeatable). Default: LEXGRAPH_DATA_DIR, or the sources of "
+        "the store LEXGRAPH_STORE_DIR names. The ontology is always served with them."),
     host: Optional[str] = typer.Option(None, help="Address to bind (LEXGRAPH_HOST, default 127.0.0.1)."),
     port: Optional[int] = typer.Option(None, help="Port (LEXGRAPH_PORT, default 8000)."),
     workers: Optional[int] = typer.Option(None, help="Worker processes (LEXGRAPH_WORKERS, default 1)."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
 ) -> None:
     """Serve the graph over SPARQL 1.1 (and the query editor) from an embedded store, or from
-    the remote SPARQL server that LEXGRAPH_STORE=remote names."""
+    the remote SPARQL server that LEXGRAPH_STORE=remote names.
+
+    With LEXGRAPH_STORE_DIR naming a store built before (by `serve` or `load --store`), the
+    store is reused when its sources are unchanged, and only the graphs of changed files are
+    loaded again otherwise. Without it, the store is built in a temporary folder that is
+    removed when the server stops (Ctrl+C, SIGTERM or SIGHUP).
+    """
     from .executor import start_fork_server
 
+    _exit_on_signals()
     start_fork_server()
     import uvicorn
 
@@ -154,29 +165,23 @@ def serve(
     for name, value in overrides.items():
         if value is not None:
             os.environ[name] = str(value)
-    with user_errors():
-        settings = load_settings()
-        _check_port(settings)
-        cleanup: Path | None = None
-        if settings.store == "embedded" and (settings.store_dir is None or not settings.store_dir.exists()):
-            base = settings.store_dir.parent if settings.store_dir else Path(tempfile.mkdtemp(prefix="lexgraph-"))
-            cleanup = None if settings.store_dir else base
-            store_dir = settings.store_dir or base / "store"
-            files = source_files([settings.ontology_dir, settings.data_dir], settings.root)
-            with Progress(TextColumn("loading"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
-                          console=err, transient=True, disable=not err.is_terminal) as progress:
-                task = progress.add_task("load", total=sum(f.path.stat().st_size for f in files))
-                try:
-                    counts = build_store(store_dir, files, lambda done, total: progress.update(task, completed=done))
-                except OSError as exc:
-                    raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store cannot be built there "
-                                      f"({exc.strerror or exc})") from None
-            err.print(f"loaded {sum(counts.values())} triples in {len(counts)} graphs", highlight=False)
-            os.environ["LEXGRAPH_STORE_DIR"] = str(store_dir)
-        _check_before_serving(settings)
-    from .api.http_protocol import PROTOCOL
-
+    cleanup: Path | None = None
     try:
+        with user_errors():
+            settings = load_settings()
+            _check_port(settings)
+            if settings.store == "embedded":
+                if settings.store_dir is None:
+                    cleanup = Path(tempfile.mkdtemp(prefix="lexgraph-"))
+                store_dir = settings.store_dir or cleanup / "store"  # type: ignore[operator]
+                _prepare_store(settings, store_dir, data)
+                os.environ["LEXGRAPH_STORE_DIR"] = str(store_dir)
+            elif data:
+                raise UsageError("--data serves files from an embedded store; LEXGRAPH_STORE=remote serves what the "
+                                 "remote server holds (load it with lexgraph load --to)")
+            _check_before_serving(settings)
+        from .api.http_protocol import PROTOCOL
+
         uvicorn.run(
             "lexgraph.api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
             workers=settings.workers, access_log=access_log, log_level="info", timeout_graceful_shutdown=5,
@@ -185,6 +190,52 @@ def serve(
     finally:
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
+
+
+def _exit_on_signals() -> None:
+    """SIGTERM and SIGHUP end the program as Ctrl+C does, through every ``finally``, so a
+    temporary store is removed. (uvicorn handles them while it serves, then raises the signal
+    again once it has stopped: this handler turns that into a normal exit.)"""
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, leave)
+
+
+def _sources(settings: Settings, store_dir: Path, paths: Sequence[Path] | None) -> list[Path]:
+    """What a store holds: the ontology, and ``paths`` if given; else LEXGRAPH_DATA_DIR if it
+    is set; else the sources in the store's manifest; else the data folder."""
+    from .store.manifest import Manifest
+
+    if not paths and "LEXGRAPH_DATA_DIR" not in os.environ and store_dir.exists():
+        manifest = Manifest.read(store_dir)
+        if manifest is not None and manifest.sources:
+            return [Path(p) for p in manifest.sources]
+    chosen = list(paths) if paths else [settings.data_dir]
+    return [settings.ontology_dir, *(p for p in chosen if p.resolve() != settings.ontology_dir.resolve())]
+
+
+def _prepare_store(settings: Settings, store_dir: Path, paths: Sequence[Path] | None) -> None:
+    """Build the embedded store at ``store_dir``, or bring the one there up to date with its
+    sources (:func:`~lexgraph.store.manifest.sync_store`). A store without lexgraph's manifest
+    (built by another tool) is served as it is, unless files to serve were named."""
+    from .store.manifest import manifest_path, sync_store
+
+    if store_dir.is_dir() and any(store_dir.iterdir()) and not manifest_path(store_dir).exists() and not paths:
+        err.print(f"serving store {store_dir} as it is: it has no manifest of its sources", highlight=False)
+        return
+    sources = _sources(settings, store_dir, paths)
+    files = source_files(sources, settings.root)
+    with Progress(TextColumn("loading"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("load", total=sum(f.path.stat().st_size for f in files))
+        try:
+            result = sync_store(store_dir, files, sources, lambda done, total: progress.update(task, completed=done, total=total))
+        except OSError as exc:
+            raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store cannot be built there "
+                              f"({exc.strerror or exc})") from None
+    err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
 
 
 def _check_port(settings: Settings) -> None:
@@ -226,19 +277,40 @@ def _check_before_serving(settings: Settings) -> None:
 
 @app.command()
 def load(
-    to: str = typer.Option(..., "--to", help="Graph Store Protocol endpoint of the SPARQL server, e.g. http://127.0.0.1:7878/store"),
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="RDF files or folders. Default: the data folder. The ontology is always loaded with them."),
+    to: Optional[str] = typer.Option(None, "--to", help="Graph Store Protocol endpoint of a SPARQL server to push "
+                                     "into, e.g. http://127.0.0.1:7878/store"),
+    store: Optional[Path] = typer.Option(None, "--store", help="Folder of an embedded store to build, or to bring up "
+                                         "to date, for `LEXGRAPH_STORE_DIR=DIR lexgraph serve`."),
 ) -> None:
-    """Push ontology/ and data/ into a remote SPARQL server, one named graph per file (HTTP PUT,
-    so loading twice leaves no duplicates)."""
-    from .store.remote import push_files
-
+    """Load the ontology and data into a remote SPARQL server (--to: one HTTP PUT per named
+    graph, so loading twice leaves no duplicates) or into an embedded store kept in a folder
+    (--store: built once, then only the graphs of changed files are loaded again)."""
     with user_errors():
+        if (to is None) == (store is None):
+            raise UsageError("name where to load: --to URL (a remote SPARQL server) or --store DIR (an embedded store)")
+        settings = load_settings()
+        if store is not None:
+            store_dir = store.resolve()
+            sources = _sources(settings, store_dir, paths)
+            from .store.manifest import sync_store
+
+            try:
+                result = sync_store(store_dir, source_files(sources, settings.root), sources)
+            except OSError as exc:
+                raise UsageError(f"--store {store}: the store cannot be built there ({exc.strerror or exc})") from None
+            err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
+            return
+        from .store.remote import push_files
+
+        assert to is not None
         if not to.startswith(("http://", "https://")):
             raise UsageError(f"--to {to!r}: expected an http:// or https:// URL")
-        settings = load_settings()
-        files = source_files([settings.ontology_dir, settings.data_dir], settings.root)
+        chosen = list(paths) if paths else [settings.data_dir]
+        files = source_files([settings.ontology_dir, *chosen], settings.root)
         sent = push_files(to, files)
-        err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes of Turtle) into {to}", highlight=False)
+        err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes) into {to}", highlight=False)
 
 
 # --- timelines and point-in-time questions (the same answers as GET /timeline, /in-force) ---

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -120,7 +121,8 @@ def build_store(
                 on_progress(done, total)
         store.flush()
         counts = count_graphs(store)
-    except BaseException:
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)  # load_file's frame holds the store open
         store = None  # type: ignore[assignment]  # closes it, before its files go
         shutil.rmtree(store_dir, ignore_errors=True)
         if existed:

@@ -21,6 +21,7 @@ from ..errors import BadGateway, QuerySyntaxError, QueryTimeout, StoreUnavailabl
 from ..media import Format
 from ..results import Answer, answer, write_graph
 from .base import QueryRequest
+from ..files import TURTLE, is_gzip, open_rdf, syntax_error
 from .embedded import SourceFile
 from .oxigraph_run import syntax_error
 from .select import graph_names
@@ -133,21 +134,48 @@ class RemoteStore:
 
 
 def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 300.0) -> dict[str, int]:
-    """Load files into a remote store with the Graph Store Protocol: each file replaces its
-    named graph (HTTP PUT), so a repeated load leaves no duplicates. Returns bytes sent per graph."""
+    """Load files into a remote store with the Graph Store Protocol: each named graph is
+    replaced whole (HTTP PUT), so a repeated load leaves no duplicates. Returns bytes sent per graph."""
     sent: dict[str, int] = {}
+    bodies = _graph_bodies(files)
     with httpx.Client(timeout=timeout_s, trust_env=False) as client:
-        for f in files:
-            body = Path(f.path).read_bytes()
+        for graph, (origin, body, media_type) in bodies.items():
             try:
-                response = client.put(store_url, params={"graph": f.graph}, content=body,
-                                      headers={"Content-Type": "text/turtle"})
+                response = client.put(store_url, params={"graph": graph}, content=body,
+                                      headers={"Content-Type": media_type})
             except httpx.HTTPError as exc:
                 raise StoreUnavailable(f"{store_url} does not answer ({type(exc).__name__}); "
-                                       f"{len(sent)} of {len(files)} graphs were loaded") from None
+                                       f"{len(sent)} of {len(bodies)} graphs were loaded") from None
             if response.status_code not in (200, 201, 204):
                 raise StoreUnavailable(
-                    f"{store_url} refused {f.path} (graph <{f.graph}>): {response.status_code} {response.text[:200]}"
+                    f"{store_url} refused {origin} (graph <{graph}>): {response.status_code} {response.text[:200]}"
                 )
-            sent[f.graph] = len(body)
+            sent[graph] = len(body)
     return sent
+
+
+def _graph_bodies(files: Sequence[SourceFile]) -> dict[str, tuple[str, bytes, str]]:
+    """The body of each graph: a plain Turtle file as it is; the other formats parsed (all
+    before anything is sent, so a syntax error sends nothing) and each graph written as
+    N-Triples, quads in their own graphs, triples in the file's graph."""
+    bodies: dict[str, tuple[str, bytes, str]] = {}
+    parsed: dict[str, list[ox.Triple]] = {}
+    origins: dict[str, str] = {}
+    for f in files:
+        if f.format is TURTLE and not is_gzip(f.path):
+            bodies[f.graph] = (str(f.path), Path(f.path).read_bytes(), "text/turtle")
+            continue
+        try:
+            with open_rdf(f.path) as stream:
+                for q in ox.parse(stream, format=getattr(ox.RdfFormat, f.format.oxigraph)):
+                    graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else f.graph
+                    parsed.setdefault(graph, []).append(q.triple)
+                    origins.setdefault(graph, str(f.path))
+        except SyntaxError as exc:
+            raise syntax_error(f.path, f.format, exc) from None
+    for graph, triples in parsed.items():
+        if graph in bodies:  # a Turtle file's graph that quads elsewhere add to
+            origin, body, _ = bodies[graph]
+            triples = [*(q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)), *triples]
+        bodies[graph] = (origins[graph], ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", "application/n-triples")
+    return bodies
