@@ -9,7 +9,7 @@ variable                    default
 ==========================  =====================================================
 LEXGRAPH_ROOT               the checkout that holds this package, else the cwd
 LEXGRAPH_ONTOLOGY_DIR       $LEXGRAPH_ROOT/ontology
-LEXGRAPH_DATA_DIR           $LEXGRAPH_ROOT/data
+LEXGRAPH_DATA_DIR           $LEXGRAPH_ROOT/data (serve --data PATH overrides it)
 LEXGRAPH_SHAPES_DIR         $LEXGRAPH_ROOT/shapes
 LEXGRAPH_QUALITY_DIR        $LEXGRAPH_SHAPES_DIR/quality
 LEXGRAPH_QUERIES_DIR        $LEXGRAPH_ROOT/queries
@@ -43,7 +43,10 @@ LEXGRAPH_PUBLIC_URL         (none) the service's public base URL, named in the s
 LEXGRAPH_CACHE_BYTES       67108864 (SPARQL answers cached per worker, and as much again
                             for timelines; 0 turns the caches off)
 LEXGRAPH_STORE              embedded (or remote)
-LEXGRAPH_STORE_DIR          a new temporary folder (embedded store location)
+LEXGRAPH_STORE_DIR          a new temporary folder, removed when serve stops (embedded
+                            store location; a folder named here is kept, its manifest
+                            beside it as <folder>.manifest.json, and reused while its
+                            sources are unchanged)
 LEXGRAPH_REMOTE_QUERY_URL   (remote mode) the SPARQL 1.1 query endpoint
 LEXGRAPH_REMOTE_STORE_URL   (remote mode) the Graph Store Protocol endpoint
 LEXGRAPH_STORE_CHECK_S      30 (remote mode: seconds between checks for changed
