@@ -154,3 +154,23 @@ def test_load_needs_one_target_and_refuses_unknown_files(tmp_path: Path, mine: P
     refused = lexgraph(tmp_path, "load", mine, "--store", tmp_path / "s")
     assert refused.returncode == 2 and "notes.txt: not a format lexgraph reads" in refused.stderr
     assert not (tmp_path / "s").exists()
+
+
+def test_load_to_a_remote_server_sends_every_format_by_graph(tmp_path: Path, mine: Path) -> None:
+    from service.servers import start_oxigraph
+
+    (mine / "c.ttl.gz").write_bytes(__import__("gzip").compress(b'<urn:s> <urn:p> "c1" .\n'))
+    (mine / "d.nq").write_text('<urn:s> <urn:p> "d1" <urn:g:b> .\n', encoding="utf-8")  # into b.trig's graph too
+    oxigraph = start_oxigraph(tmp_path)
+    try:
+        for _ in range(2):  # twice: no duplicates
+            pushed = lexgraph(tmp_path, "load", mine, "--to", oxigraph.url + "/store")
+            assert pushed.returncode == 0, pushed.stderr
+        query = "SELECT ?g ?o WHERE { GRAPH ?g { <urn:s> <urn:p> ?o } }"
+        rows = httpx.get(oxigraph.url + "/query", params={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                         trust_env=False, timeout=30).json()["results"]["bindings"]
+        got = sorted((r["g"]["value"], r["o"]["value"]) for r in rows)
+        base = "https://w3id.org/lexgraph/graph/mine/"
+        assert got == sorted([(base + "a", "a1"), ("urn:g:b", "b1"), ("urn:g:b", "d1"), (base + "c", "c1")])
+    finally:
+        oxigraph.stop()
