@@ -98,17 +98,29 @@ def start_lexgraph(tmp: Path, extra_env: dict[str, str] | None = None) -> Server
     return _launch([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], port, log, "/health", cwd=REPO, env=env)
 
 
-def start_oxigraph(tmp: Path, timeout_s: int = 5) -> Server:
-    """An Oxigraph server (read-write, union default graph) on a free loopback port."""
+def start_oxigraph(tmp: Path, timeout_s: int = 5, port: int | None = None) -> Server:
+    """An Oxigraph server (read-write, union default graph) on a free loopback port, or on
+    ``port`` with the store folder of the server that ran there before (see
+    :func:`restart_oxigraph`)."""
     beside = Path(sys.executable).with_name("oxigraph")  # the virtualenv's, when it is not on PATH
     binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
     if binary is None:
         raise RuntimeError("the `oxigraph` server is not installed; `pip install oxigraph` (scripts/test.sh does)")
-    port = free_port()
+    port = port or free_port()
     location = tmp / f"oxigraph-{port}"
     log = tmp / f"oxigraph-{port}.log"
+    if log.exists():  # a restart: keep the first run's output
+        log = tmp / f"oxigraph-{port}-{time.monotonic_ns()}.log"
     return _launch([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                     "--union-default-graph", "--timeout-s", str(timeout_s)], port, log, "/query?query=ASK%7B%7D")
+
+
+def restart_oxigraph(stopped: Server, tmp: Path, timeout_s: int = 5) -> Server:
+    """A new Oxigraph server process on the port of ``stopped`` (started by
+    :func:`start_oxigraph` in ``tmp``) and over the same store folder, so it holds the same data."""
+    if stopped.process.poll() is None:
+        raise RuntimeError("stop the server before starting it again")
+    return start_oxigraph(tmp, timeout_s, port=int(stopped.url.rsplit(":", 1)[1]))
 
 
 def load_into(oxigraph: Server) -> None:
