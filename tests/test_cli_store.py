@@ -174,3 +174,74 @@ def test_load_to_a_remote_server_sends_every_format_by_graph(tmp_path: Path, min
         assert got == sorted([(base + "a", "a1"), ("urn:g:b", "b1"), ("urn:g:b", "d1"), (base + "c", "c1")])
     finally:
         oxigraph.stop()
+
+
+def _store_objects(store: Path, graph: str) -> set[str]:
+    import pyoxigraph as ox
+
+    opened = ox.Store.read_only(str(store))
+    return {q.object.value for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+
+
+def test_load_graph_puts_the_triples_of_the_files_named_into_one_graph(tmp_path: Path, mine: Path) -> None:
+    (mine / "c.ttl").write_text('<urn:s> <urn:p> "c1" .\n', encoding="utf-8")
+    store = tmp_path / "store"
+    built = lexgraph(tmp_path, "load", mine, "--store", store, "--graph", "http://example.org/mine")
+    assert built.returncode == 0, built.stderr
+    manifest = json.loads(manifest_path(store).read_text())
+    assert manifest["graph"] == "http://example.org/mine"
+    assert manifest["graphs"]["http://example.org/mine"] == 2 and manifest["graphs"]["urn:g:b"] == 1
+    assert "https://w3id.org/lexgraph/graph/mine/a" not in manifest["graphs"]
+    assert any(g.startswith("https://w3id.org/lexgraph/graph/ontology/") for g in manifest["graphs"])  # the ontology keeps its own
+    by_name = {Path(f["path"]).name: f for f in manifest["files"]}
+    assert by_name["a.nt"]["triples"] == 1 and by_name["c.ttl"]["triples"] == 1  # counted per file, not per graph
+
+    server = serve(tmp_path, LEXGRAPH_STORE_DIR=str(store))  # the manifest's sources, with its graph: reused
+    try:
+        assert "reused" in server.log.read_text()
+        assert objects(server, "http://example.org/mine") == {"a1", "c1"}
+        assert objects(server, "urn:g:b") == {"b1"}  # quads keep their graph
+    finally:
+        server.stop()
+
+    (mine / "a.nt").write_text('<urn:s> <urn:p> "a2" .\n', encoding="utf-8")
+    updated = lexgraph(tmp_path, "load", "--store", store)  # again from the manifest: the graph is kept
+    assert updated.returncode == 0 and "reloaded 1 graphs" in updated.stderr, updated.stderr
+    assert _store_objects(store, "http://example.org/mine") == {"a2", "c1"}  # c.ttl, unchanged, loaded again with it
+
+    back = lexgraph(tmp_path, "load", mine, "--store", store)  # named again without --graph: a graph per file
+    assert back.returncode == 0, back.stderr
+    assert _store_objects(store, "http://example.org/mine") == set()
+    assert _store_objects(store, "https://w3id.org/lexgraph/graph/mine/a") == {"a2"}
+    assert "graph" not in json.loads(manifest_path(store).read_text())
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--graph", "http://example.org/g"], "--graph IRI puts the triples of the files you name into one graph"),
+    (["MINE", "--graph", "not an iri"], "--graph 'not an iri': not an absolute IRI"),
+    (["MINE", "--graph", "https://w3id.org/lexgraph/graph/ontology/lexgraph"], "that is the graph of the ontology's lexgraph.ttl"),
+])
+def test_load_graph_is_refused_where_it_makes_no_sense(tmp_path: Path, mine: Path, args: list[str], message: str) -> None:
+    refused = lexgraph(tmp_path, "load", *[mine if a == "MINE" else a for a in args], "--store", tmp_path / "s")
+    assert refused.returncode == 2, refused.stderr
+    assert message in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "s").exists()
+
+
+def test_load_graph_to_a_remote_server(tmp_path: Path, mine: Path) -> None:
+    from service.servers import start_oxigraph
+
+    (mine / "c.ttl").write_text('<urn:s> <urn:p> "c1" .\n', encoding="utf-8")  # two Turtle files, one graph
+    (mine / "d.ttl").write_text('<urn:s> <urn:p> "d1" .\n', encoding="utf-8")
+    oxigraph = start_oxigraph(tmp_path)
+    try:
+        for _ in range(2):  # twice: no duplicates
+            pushed = lexgraph(tmp_path, "load", mine, "--to", oxigraph.url + "/store", "--graph", "urn:g:mine")
+            assert pushed.returncode == 0, pushed.stderr
+        query = "SELECT ?g ?o WHERE { GRAPH ?g { <urn:s> <urn:p> ?o } }"
+        rows = httpx.get(oxigraph.url + "/query", params={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                         trust_env=False, timeout=30).json()["results"]["bindings"]
+        got = sorted((r["g"]["value"], r["o"]["value"]) for r in rows)
+        assert got == sorted([("urn:g:mine", "a1"), ("urn:g:mine", "c1"), ("urn:g:mine", "d1"), ("urn:g:b", "b1")])
+    finally:
+        oxigraph.stop()

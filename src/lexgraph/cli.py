@@ -25,7 +25,7 @@ from rich.table import Table
 from .config import Settings, load_settings
 from .errors import ConfigError, LexgraphError, StoreUnavailable, UsageError, UserError
 from .store.base import GraphStore
-from .store.embedded import EmbeddedStore, build_store, source_files
+from .store.embedded import EmbeddedStore, SourceFile, build_store, source_files
 from .timeline import InForce, InForceItem, Timeline, as_json, in_force, parse_date, parse_day, timeline
 
 # Validation and statistics import rdflib and pyshacl; the commands that need them import
@@ -203,17 +203,52 @@ def _exit_on_signals() -> None:
         signal.signal(sig, leave)
 
 
-def _sources(settings: Settings, store_dir: Path, paths: Sequence[Path] | None) -> list[Path]:
-    """What a store holds: the ontology, and ``paths`` if given; else LEXGRAPH_DATA_DIR if it
-    is set; else the sources in the store's manifest; else the data folder."""
+def _sources(settings: Settings, store_dir: Path, paths: Sequence[Path] | None,
+             graph: str | None = None) -> tuple[list[Path], str | None]:
+    """What a store holds, and the one graph its data's triples go to (None: each file's own):
+    the ontology, and ``paths`` if given (with ``graph``); else LEXGRAPH_DATA_DIR if it is set;
+    else the sources in the store's manifest, with the graph it records; else the data folder."""
     from .store.manifest import Manifest
 
     if not paths and "LEXGRAPH_DATA_DIR" not in os.environ and store_dir.exists():
         manifest = Manifest.read(store_dir)
         if manifest is not None and manifest.sources:
-            return [Path(p) for p in manifest.sources]
+            return [Path(p) for p in manifest.sources], manifest.graph
     chosen = list(paths) if paths else [settings.data_dir]
-    return [settings.ontology_dir, *(p for p in chosen if p.resolve() != settings.ontology_dir.resolve())]
+    return [settings.ontology_dir, *(p for p in chosen if p.resolve() != settings.ontology_dir.resolve())], graph
+
+
+def _source_files(settings: Settings, sources: Sequence[Path], graph: str | None) -> list[SourceFile]:
+    """The files of ``sources`` with their graphs: the ontology's own, and ``graph`` for the
+    triples of every other file when it is given."""
+    if graph is None:
+        return source_files(sources, settings.root)
+    ontology = [s for s in sources if s.resolve() == settings.ontology_dir.resolve()]
+    files = source_files(ontology, settings.root)
+    if graph in {f.graph for f in files}:
+        raise UsageError(f"--graph {graph}: that is the graph of the ontology's {_name_of(files, graph)}; name another")
+    return files + source_files([s for s in sources if s not in ontology], settings.root, graph)
+
+
+def _name_of(files: Sequence[SourceFile], graph: str) -> str:
+    return next(f.path.name for f in files if f.graph == graph)
+
+
+def _graph_option(graph: str | None, paths: Sequence[Path] | None) -> str | None:
+    """``--graph``: an absolute IRI, and only with files named (the default data folder keeps its
+    graph per file, as the service and the tests expect)."""
+    if graph is None:
+        return None
+    if not paths:
+        raise UsageError("--graph IRI puts the triples of the files you name into one graph: name them "
+                         "(lexgraph load PATH... --graph IRI)")
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(graph)
+    except ValueError as exc:
+        raise UsageError(f"--graph {graph!r}: not an absolute IRI ({exc})") from None
+    return graph
 
 
 def _prepare_store(settings: Settings, store_dir: Path, paths: Sequence[Path] | None) -> None:
@@ -225,13 +260,14 @@ def _prepare_store(settings: Settings, store_dir: Path, paths: Sequence[Path] | 
     if store_dir.is_dir() and any(store_dir.iterdir()) and not manifest_path(store_dir).exists() and not paths:
         err.print(f"serving store {store_dir} as it is: it has no manifest of its sources", highlight=False)
         return
-    sources = _sources(settings, store_dir, paths)
-    files = source_files(sources, settings.root)
+    sources, graph = _sources(settings, store_dir, paths)
+    files = _source_files(settings, sources, graph)
     with Progress(TextColumn("loading"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("load", total=sum(f.path.stat().st_size for f in files))
         try:
-            result = sync_store(store_dir, files, sources, lambda done, total: progress.update(task, completed=done, total=total))
+            result = sync_store(store_dir, files, sources,
+                                lambda done, total: progress.update(task, completed=done, total=total), graph)
         except OSError as exc:
             raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store cannot be built there "
                               f"({exc.strerror or exc})") from None
@@ -283,21 +319,25 @@ def load(
                                      "into, e.g. http://127.0.0.1:7878/store"),
     store: Optional[Path] = typer.Option(None, "--store", help="Folder of an embedded store to build, or to bring up "
                                          "to date, for `LEXGRAPH_STORE_DIR=DIR lexgraph serve`."),
+    graph: Optional[str] = typer.Option(None, "--graph", help="Put the triples of the PATHs into this named graph "
+                                        "(an absolute IRI) instead of one graph per file; quads keep their graphs."),
 ) -> None:
     """Load the ontology and data into a remote SPARQL server (--to: one HTTP PUT per named
     graph, so loading twice leaves no duplicates) or into an embedded store kept in a folder
-    (--store: built once, then only the graphs of changed files are loaded again)."""
+    (--store: built once, then only the graphs of changed files are loaded again; the store
+    remembers --graph)."""
     with user_errors():
         if (to is None) == (store is None):
             raise UsageError("name where to load: --to URL (a remote SPARQL server) or --store DIR (an embedded store)")
+        graph = _graph_option(graph, paths)
         settings = load_settings()
         if store is not None:
             store_dir = store.resolve()
-            sources = _sources(settings, store_dir, paths)
+            sources, graph = _sources(settings, store_dir, paths, graph)
             from .store.manifest import sync_store
 
             try:
-                result = sync_store(store_dir, source_files(sources, settings.root), sources)
+                result = sync_store(store_dir, _source_files(settings, sources, graph), sources, graph=graph)
             except OSError as exc:
                 raise UsageError(f"--store {store}: the store cannot be built there ({exc.strerror or exc})") from None
             err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
@@ -308,7 +348,7 @@ def load(
         if not to.startswith(("http://", "https://")):
             raise UsageError(f"--to {to!r}: expected an http:// or https:// URL")
         chosen = list(paths) if paths else [settings.data_dir]
-        files = source_files([settings.ontology_dir, *chosen], settings.root)
+        files = _source_files(settings, [settings.ontology_dir, *chosen], graph)
         sent = push_files(to, files)
         err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes) into {to}", highlight=False)
 

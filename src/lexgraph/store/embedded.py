@@ -49,11 +49,13 @@ def graph_of(path: Path, root: Path, given: Path) -> str:
     return GRAPH_BASE + stem(resolved.relative_to(base)).as_posix()
 
 
-def source_files(folders: Sequence[Path], root: Path) -> list[SourceFile]:
-    """Each RDF file under ``folders`` with the graph of its triples (:func:`graph_of`).
+def source_files(folders: Sequence[Path], root: Path, graph: str | None = None) -> list[SourceFile]:
+    """Each RDF file under ``folders`` with the graph of its triples (:func:`graph_of`), or
+    ``graph`` for all of them when it is given (``lexgraph load --graph``: several files into one
+    graph, by choice).
 
     Raises :class:`UsageError` for a file in a format we do not read, and for two files whose
-    triples would go to the same graph (``a.ttl`` and ``a.nt`` side by side).
+    triples would go to the same graph (``a.ttl`` and ``a.nt`` side by side) unless ``graph`` is given.
     """
     out: list[SourceFile] = []
     seen: dict[str, Path] = {}
@@ -63,11 +65,14 @@ def source_files(folders: Sequence[Path], root: Path) -> list[SourceFile]:
             if path.resolve() in files:
                 continue
             files[path.resolve()] = None
-            graph = graph_of(path, root, given)
-            if graph in seen:
-                raise UsageError(f"{seen[graph]} and {path} would both go to the graph <{graph}>; rename one")
-            seen[graph] = path
-            out.append(SourceFile(path, graph))
+            if graph is not None:
+                out.append(SourceFile(path, graph))
+                continue
+            named = graph_of(path, root, given)
+            if named in seen:
+                raise UsageError(f"{seen[named]} and {path} would both go to the graph <{named}>; rename one")
+            seen[named] = path
+            out.append(SourceFile(path, named))
     return out
 
 

@@ -21,6 +21,7 @@ import json
 import os
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -56,6 +57,8 @@ class Manifest:
     files: dict[str, FileEntry]
     graphs: dict[str, int]
     complete: bool = True
+    graph: str | None = None
+    """The graph ``lexgraph load --graph`` put the sources' triples in (None: each file's own)."""
 
     @classmethod
     def read(cls, store_dir: Path) -> "Manifest | None":
@@ -69,14 +72,16 @@ class Manifest:
         if raw.get("version") != VERSION:
             return cls(sources=raw.get("sources", []), files={}, graphs={}, complete=False)
         files = {f["path"]: FileEntry(**f) for f in raw["files"]}
-        return cls(sources=raw["sources"], files=files, graphs=raw["graphs"], complete=raw["complete"])
+        return cls(sources=raw["sources"], files=files, graphs=raw["graphs"], complete=raw["complete"],
+                   graph=raw.get("graph"))
 
     def write(self, store_dir: Path) -> None:
         """Atomically: a new file renamed over the old one."""
         path = manifest_path(store_dir)
         data: dict[str, Any] = {
             "version": VERSION, "complete": self.complete, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "sources": self.sources, "graphs": dict(sorted(self.graphs.items())),
+            "sources": self.sources, **({"graph": self.graph} if self.graph else {}),
+            "graphs": dict(sorted(self.graphs.items())),
             "files": [vars(f) for f in sorted(self.files.values(), key=lambda f: f.path)],
         }
         tmp = path.with_name(path.name + ".tmp")
@@ -137,12 +142,14 @@ def _scan(f: SourceFile) -> tuple[set[str], int]:
 def _fill(entries: dict[str, FileEntry], files: Sequence[SourceFile], counts: dict[str, int],
           scanned: dict[str, tuple[set[str], int]]) -> None:
     """Record each file's graphs and statements: from its parse where there was one, from the
-    store's count for a triple format (its one graph), else by parsing it (a quad format)."""
+    store's count for a triple format alone in its graph, else by parsing it (a quad format, or
+    one of several files given one graph)."""
+    shared = {g for g, n in Counter(f.graph for f in files).items() if n > 1}
     for f in files:
         e = entries[str(f.path.resolve())]
         if e.path in scanned:
             graphs, n = scanned[e.path]
-        elif not f.format.quads:
+        elif not f.format.quads and f.graph not in shared:
             graphs, n = {f.graph}, counts.get(f.graph, 0)
         else:
             graphs, n = _scan(f)
@@ -154,6 +161,7 @@ def sync_store(
     files: Sequence[SourceFile],
     sources: Sequence[Path],
     on_progress: Callable[[int, int], None] | None = None,
+    graph: str | None = None,
 ) -> SyncResult:
     """Make the store at ``store_dir`` hold exactly ``files``, recording them in its manifest.
 
@@ -161,7 +169,8 @@ def sync_store(
     and modification time are unchanged are taken as unchanged; others are compared by
     SHA-256; only the graphs of changed, added and removed files are cleared and loaded
     again (with any other file that writes into one of those graphs). A non-empty folder
-    without a manifest is not ours to change: :class:`UsageError`.
+    without a manifest is not ours to change: :class:`UsageError`. ``graph`` (the one graph
+    the files were given, if any) is recorded, so a later run over the manifest's sources keeps it.
     """
     sources_text = [str(Path(s).resolve()) for s in sources]
     manifest = Manifest.read(store_dir) if store_dir.exists() else None
@@ -172,7 +181,7 @@ def sync_store(
         entries = {str(f.path.resolve()): _entry(f) for f in files}
         store_dir.parent.mkdir(parents=True, exist_ok=True)
         counts = build_store(store_dir, files, on_progress)
-        new = Manifest(sources_text, entries, counts)
+        new = Manifest(sources_text, entries, counts, graph=graph)
         _fill(entries, files, counts, {})
         new.write(store_dir)
         return SyncResult("built", counts)
@@ -194,8 +203,8 @@ def sync_store(
         changed.append(f)
     removed_files = [e for k, e in manifest.files.items() if k not in by_path]
     if manifest.complete and not changed and not removed_files:
-        if current != manifest.files or sources_text != manifest.sources:
-            Manifest(sources_text, current, manifest.graphs).write(store_dir)
+        if current != manifest.files or sources_text != manifest.sources or graph != manifest.graph:
+            Manifest(sources_text, current, manifest.graphs, graph=graph).write(store_dir)
         return SyncResult("reused", dict(manifest.graphs))
 
     # Parse every changed file first: a syntax error leaves store and manifest untouched.
@@ -221,7 +230,7 @@ def sync_store(
         if key not in scanned:
             scanned[key] = _scan(f)
 
-    Manifest(manifest.sources, manifest.files, manifest.graphs, complete=False).write(store_dir)
+    Manifest(manifest.sources, manifest.files, manifest.graphs, complete=False, graph=manifest.graph).write(store_dir)
     store = ox.Store(str(store_dir))
     try:
         if not manifest.complete:
@@ -244,7 +253,7 @@ def sync_store(
     finally:
         store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     _fill(current, reload, counts, scanned)
-    Manifest(sources_text, current, counts).write(store_dir)
+    Manifest(sources_text, current, counts, graph=graph).write(store_dir)
     reloaded = sorted({g for f in reload for g in scanned[str(f.path.resolve())][0]})
     return SyncResult("updated", counts, reloaded, sorted(affected - set(counts)))
 

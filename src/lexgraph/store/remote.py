@@ -10,6 +10,7 @@ behaviour. The remote server must serve the union of its named graphs as the def
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 from typing import Sequence
@@ -155,14 +156,16 @@ def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 3
 
 
 def _graph_bodies(files: Sequence[SourceFile]) -> dict[str, tuple[str, bytes, str]]:
-    """The body of each graph: a plain Turtle file as it is; the other formats parsed (all
-    before anything is sent, so a syntax error sends nothing) and each graph written as
-    N-Triples, quads in their own graphs, triples in the file's graph."""
+    """The body of each graph: a plain Turtle file alone in its graph as it is; the other
+    formats, and files given one graph together (``--graph``), parsed (all before anything is
+    sent, so a syntax error sends nothing) and each graph written as N-Triples, quads in their
+    own graphs, triples in the file's graph."""
     bodies: dict[str, tuple[str, bytes, str]] = {}
     parsed: dict[str, list[ox.Triple]] = {}
     origins: dict[str, str] = {}
+    per_graph = Counter(f.graph for f in files)
     for f in files:
-        if f.format is TURTLE and not is_gzip(f.path):
+        if f.format is TURTLE and not is_gzip(f.path) and per_graph[f.graph] == 1:
             bodies[f.graph] = (str(f.path), Path(f.path).read_bytes(), "text/turtle")
             continue
         try:
