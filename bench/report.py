@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import httpx
 
@@ -83,9 +83,10 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 class Service:
     """`python3 -m lexgraph serve` of this checkout on a free loopback port, in its own
-    process group (so stopping it stops its executors too), its output in ``logs``."""
+    process group (so stopping it stops its executors too), its output in ``logs``; ``args``
+    are added to the command line (``--data PATH``)."""
 
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
+    def __init__(self, env: dict[str, str], logs: Path, args: Sequence[str] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         logs.mkdir(parents=True, exist_ok=True)
@@ -93,15 +94,15 @@ class Service:
         self.env = {**env, "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(self.port),
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))}
         with self.log_path.open("wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], cwd=REPO,
+            self.process = subprocess.Popen([sys.executable, "-m", "lexgraph", "serve", "--no-access-log", *args], cwd=REPO,
                                             env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self.started = time.monotonic()
 
     def log_tail(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:]
 
-    def wait_ready(self, timeout_s: float = 300) -> float:
-        """Seconds from start until /health answers 200."""
+    def wait_ready(self, timeout_s: float = 300, poll_s: float = 0.2) -> float:
+        """Seconds from start until /health answers 200 (asked every ``poll_s``)."""
         deadline = self.started + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -111,7 +112,7 @@ class Service:
                     return time.monotonic() - self.started
             except httpx.HTTPError:
                 pass
-            time.sleep(0.2)
+            time.sleep(poll_s)
         raise RuntimeError(f"lexgraph serve not ready within {timeout_s:.0f} s; log: {self.log_path}")
 
     def healthy(self) -> bool:

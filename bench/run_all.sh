@@ -8,4 +8,5 @@ python3 bench/validate_bench.py
 python3 bench/startup_bench.py
 python3 bench/hostile_bench.py
 python3 bench/graph_bench.py
+python3 bench/load_bench.py
 python3 bench/sparql_bench.py
