@@ -245,3 +245,11 @@ def test_load_graph_to_a_remote_server(tmp_path: Path, mine: Path) -> None:
         assert got == sorted([("urn:g:mine", "a1"), ("urn:g:mine", "c1"), ("urn:g:mine", "d1"), ("urn:g:b", "b1")])
     finally:
         oxigraph.stop()
+
+
+def test_load_to_names_a_syntax_error_before_sending_anything(tmp_path: Path, mine: Path) -> None:
+    (mine / "a.nt").write_text('<urn:s> <urn:p> "a1" .\n<urn:s> <urn:p> .\n', encoding="utf-8")
+    result = lexgraph(tmp_path, "load", mine, "--to", "http://127.0.0.1:9/store")
+    assert result.returncode == 2, result.stderr
+    assert "a.nt:2" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr

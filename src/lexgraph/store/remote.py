@@ -22,7 +22,8 @@ from ..errors import BadGateway, QuerySyntaxError, QueryTimeout, StoreUnavailabl
 from ..media import Format
 from ..results import Answer, answer, write_graph
 from .base import QueryRequest
-from ..files import TURTLE, is_gzip, open_rdf, syntax_error
+from ..files import TURTLE, is_gzip, open_rdf
+from ..files import syntax_error as file_syntax_error
 from .embedded import SourceFile
 from .oxigraph_run import syntax_error
 from .select import graph_names
@@ -175,7 +176,7 @@ def _graph_bodies(files: Sequence[SourceFile]) -> dict[str, tuple[str, bytes, st
                     parsed.setdefault(graph, []).append(q.triple)
                     origins.setdefault(graph, str(f.path))
         except SyntaxError as exc:
-            raise syntax_error(f.path, f.format, exc) from None
+            raise file_syntax_error(f.path, f.format, exc) from None
     for graph, triples in parsed.items():
         if graph in bodies:  # a Turtle file's graph that quads elsewhere add to
             origin, body, _ = bodies[graph]
