@@ -12,50 +12,21 @@ from typing import Iterator
 import httpx
 import pytest
 
-from .servers import Server, free_port
+from .hostile.helpers import MarkerListener
+from .servers import Server
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LIGHT = "SELECT ?label WHERE { <https://w3id.org/lexgraph/id/party/kazakhstan> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
 
 
-class Listener:
-    """A loopback TCP listener that counts every connection made to it."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", self.port))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (socket.timeout, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
-
-
 @pytest.fixture
-def listener() -> Iterator[Listener]:
-    lst = Listener()
+def listener() -> Iterator[MarkerListener]:
+    lst = MarkerListener()
     yield lst
     lst.close()
 
 
-def test_no_query_reaches_a_listener_it_names(server: Server, listener: Listener) -> None:
+def test_no_query_reaches_a_listener_it_names(server: Server, listener: MarkerListener) -> None:
     target = f"http://127.0.0.1:{listener.port}/sparql"
     queries = [
         f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
