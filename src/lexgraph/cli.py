@@ -83,8 +83,11 @@ def _print_error(label: str, exc: Exception) -> None:
 @app.command()
 def validate(
     paths: Optional[List[Path]] = typer.Argument(
-        None, help="Turtle files or folders to check. Default: the repository's data/ (the ontology is always read with it)."
+        None, help="RDF files or folders to check. Default: the repository's data/ (the ontology is always read with it)."
     ),
+    context: bool = typer.Option(
+        True, "--context/--no-context", help="Check the PATHS with the data folder's other files (LEXGRAPH_DATA_DIR) "
+        "and report only their own nodes' findings; --no-context checks them alone."),
     shapes: Optional[List[Path]] = typer.Option(
         None, "--shapes", help="Shapes files or folders to use instead of ours (repeatable)."
     ),
@@ -96,7 +99,15 @@ def validate(
 ) -> None:
     """Check data against the SHACL shapes and quality checks.
 
-    Exit codes: 0 conforms, 1 findings at or above --fail-on, 2 usage or syntax error.
+    Files named are checked in the context of the data folder: the ontology and the folder's
+    other files are read with them and the union is validated, but only findings about the
+    nodes the named files define (as focus or as value) are reported, so one changed file
+    can be checked as a pre-commit hook does. A file inside the data folder is checked as its
+    new version; one outside stands in for the data file of the same name, if any; a shapes
+    file checks everything.
+
+    Exit codes: 0 conforms, 1 findings at or above --fail-on, 2 usage or syntax error (the
+    message names the file and line).
     """
     from .findings import Level
     from .reports import render
@@ -106,7 +117,7 @@ def validate(
         settings = load_settings()
         with err.status("validating…", spinner="dots") if err.is_terminal else _nothing():
             report = run_validation(settings, paths or None, shapes_paths=shapes or None,
-                                    inference=inference, quality=quality)
+                                    inference=inference, quality=quality, context=context)
         level = Level[fail_on.value]
         text = render(report, fmt.value, level)
         if output:

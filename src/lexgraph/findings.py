@@ -36,6 +36,8 @@ class Finding:
     message: str
     path: str | None = None
     value: str | None = None
+    file: str | None = None
+    """In-context runs: the named file that defines the focus (or value) node."""
 
 
 @dataclass
@@ -47,6 +49,10 @@ class Report:
     checks: list[str]
     """Every shape and quality check that ran, so passing ones can be listed too."""
     findings: list[Finding] = field(default_factory=list)
+    context_files: list[Path] = field(default_factory=list)
+    """Data files read as context only: their nodes' findings are not reported."""
+    stand_ins: dict[Path, Path] = field(default_factory=dict)
+    """A checked file -> the data file of the same name it stood in for."""
 
     def failing(self, fail_on: Level) -> list[Finding]:
         """The findings at or above ``fail_on``."""

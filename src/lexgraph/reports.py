@@ -25,7 +25,9 @@ def as_text(report: Report, fail_on: Level) -> str:
     lines: list[str] = []
     by_focus = groupby(sorted(report.findings, key=lambda f: (f.focus, -f.level)), key=lambda f: f.focus)
     for focus, findings in by_focus:
-        lines.append(focus or "(graph)")
+        findings = list(findings)
+        files = sorted({f.file for f in findings if f.file})
+        lines.append((focus or "(graph)") + (f"  ({', '.join(files)})" if files else ""))
         for f in findings:
             lines.append(f"  {f.level.name:<5} {f.message}")
             detail = [f"check {f.check}"]
@@ -38,11 +40,21 @@ def as_text(report: Report, fail_on: Level) -> str:
     counts = report.counts()
     verdict = "conforms" if report.conforms(fail_on) else "does not conform"
     lines.append(
-        f"{len(report.files)} files, {report.triples} triples, {len(report.checks)} checks: "
+        f"{len(report.files)} files{_context(report)}, {report.triples} triples, {len(report.checks)} checks: "
         f"{counts['ERROR']} errors, {counts['WARN']} warnings, {counts['INFO']} info; "
         f"{verdict} (failing on {fail_on.name})"
     )
     return "\n".join(lines) + "\n"
+
+
+def _context(report: Report) -> str:
+    """What an in-context run read beside the files it checked."""
+    if not report.context_files and not report.stand_ins:
+        return ""
+    text = f" in the context of {len(report.context_files)} data files"
+    if report.stand_ins:
+        text += " (" + "; ".join(f"{f} standing in for {d}" for f, d in report.stand_ins.items()) + ")"
+    return text
 
 
 def _finding_dict(f: Finding) -> dict[str, object]:
@@ -53,6 +65,7 @@ def _finding_dict(f: Finding) -> dict[str, object]:
         "path": f.path,
         "value": f.value,
         "message": f.message,
+        **({"file": f.file} if f.file else {}),
     }
 
 
@@ -63,6 +76,7 @@ def as_json(report: Report, fail_on: Level) -> str:
         "fail_on": fail_on.name,
         "triples": report.triples,
         "files": [str(p) for p in report.files],
+        "context_files": [str(p) for p in report.context_files],
         "counts": report.counts(),
         "checks": report.checks,
         "findings": [_finding_dict(f) for f in report.findings],

@@ -2,11 +2,18 @@
 
 Knows nothing of terminals or HTTP: :func:`validate` returns a
 :class:`~lexgraph.findings.Report` that the CLI, the service and the tests all read.
+
+Files can be checked alone, or *in context* (``context=True``, the CLI's default for named
+files): the data folder's other files are read with them, the union is validated, and only
+the findings about the named files' own nodes are kept. A file checked alone loses the nodes
+the other files define (parties, sources, treaties), so every data file of the repository
+fails alone; in context, checking one file gives the same findings for its nodes as checking
+everything.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -19,7 +26,7 @@ from .config import Settings
 from .entailment import entail_hierarchies
 from .files import rdf_files
 from .findings import Finding, Level, Report
-from .load import load_graph
+from .load import load_graph, new_graph, parse_into
 from .oxistore import store_of
 from .quality import read_checks, run_check
 
@@ -34,27 +41,97 @@ class ValidationInputs:
     data: Graph
     ontology: Graph
     shapes: Graph
+    context_files: list[Path] = field(default_factory=list)
+    """Data files read as context only (in-context runs)."""
+    scope: frozenset[Node] | None = None
+    """The nodes whose findings are reported (the subjects of the named files), or None: all."""
+    stand_ins: dict[Path, Path] = field(default_factory=dict)
+    """Named file -> the data file of the same name it stands in for (see :func:`read_inputs`)."""
+    node_files: dict[Node, Path] = field(default_factory=dict)
+    """The named file that defines each node of :attr:`scope`, for the report."""
 
 
 def read_inputs(
     settings: Settings,
     data_paths: Sequence[Path] | None = None,
     shapes_paths: Sequence[Path] | None = None,
+    *,
+    context: bool = False,
 ) -> ValidationInputs:
     """Parse everything a run needs, before any check starts, so syntax errors come first.
 
     Without ``data_paths`` the repository's own data is checked. The ontology (with the
     vocabularies) is always read alongside, so its terms and concepts are checked too.
+
+    With ``data_paths`` and ``context``, the data folder's other files are read as context:
+
+    - a named file inside the data folder is checked as that file's new version (so a
+      pre-commit hook checks the staged files against the rest of the checkout);
+    - a named file outside it is checked beside the whole data folder, except that it stands
+      in for the data file of the same name when there is exactly one (a changed copy of
+      ``treaties.ttl`` is checked as that change, not merged with the original);
+    - a named file of the ontology folder is read once, as ontology, and its nodes reported;
+    - a named file of the shapes folder (when the default shapes are used) changes what every
+      node is checked against: the whole data folder is checked and every finding reported.
     """
-    paths = list(data_paths) if data_paths else [settings.data_dir]
-    files = rdf_files(paths)
+    ontology_files = rdf_files([settings.ontology_dir])
+    # shapes/ holds the quality queries (.rq) beside the shapes
+    shapes = load_graph(list(shapes_paths) if shapes_paths else [settings.shapes_dir], unknown="skip")
+    if not data_paths or not context:
+        files = rdf_files(list(data_paths) if data_paths else [settings.data_dir])
+        return ValidationInputs(data_files=files, data=load_graph(files), ontology=load_graph(ontology_files),
+                                shapes=shapes)
+    named = rdf_files(data_paths)
+    in_ontology = [f for f in named if _under(f, settings.ontology_dir)]
+    in_shapes = [f for f in named if not shapes_paths and _under(f, settings.shapes_dir)]
+    named_data = [f for f in named if f not in in_ontology and f not in in_shapes]
+    folder = rdf_files([settings.data_dir])
+    by_name: dict[str, list[Path]] = {}
+    for f in folder:
+        by_name.setdefault(f.name, []).append(f)
+    replaced = {f.resolve() for f in named_data if _under(f, settings.data_dir)}
+    stand_ins: dict[Path, Path] = {}
+    for f in named_data:
+        same_name = by_name.get(f.name, [])
+        if not _under(f, settings.data_dir) and len(same_name) == 1 and same_name[0].resolve() not in replaced:
+            stand_ins[f] = same_name[0]
+            replaced.add(same_name[0].resolve())
+    context_files = [f for f in folder if f.resolve() not in replaced]
+    node_files: dict[Node, Path] = {}
+    data = new_graph()
+    for f in named_data:
+        node_files.update(dict.fromkeys(_parse_adding(data, f), f))
+    for f in context_files:
+        parse_into(data, f)
+    ontology = new_graph()
+    named_ontology = {f.resolve(): f for f in in_ontology}
+    for f in ontology_files:
+        subjects = _parse_adding(ontology, f)
+        if f.resolve() in named_ontology:
+            node_files.update(dict.fromkeys(subjects, named_ontology[f.resolve()]))
     return ValidationInputs(
-        data_files=files,
-        data=load_graph(files),
-        ontology=load_graph([settings.ontology_dir]),
-        # shapes/ holds the quality queries (.rq) beside the shapes
-        shapes=load_graph(list(shapes_paths) if shapes_paths else [settings.shapes_dir], unknown="skip"),
+        data_files=[*named_data, *in_ontology, *in_shapes],
+        data=data,
+        ontology=ontology,
+        shapes=shapes,
+        context_files=context_files,
+        scope=None if in_shapes else frozenset(node_files),
+        stand_ins=stand_ins,
+        node_files=node_files,
     )
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _parse_adding(graph: Graph, path: Path) -> set[Node]:
+    """Parse ``path`` into ``graph``; return the subjects it defines (blank nodes too: rdflib
+    keeps their identity when one graph is added to another)."""
+    scratch = Graph()
+    parse_into(scratch, path)
+    graph += scratch
+    return set(scratch.subjects(unique=True))
 
 
 def validate(
@@ -64,19 +141,31 @@ def validate(
     shapes_paths: Sequence[Path] | None = None,
     inference: bool = True,
     quality: bool = True,
+    context: bool = False,
 ) -> Report:
     """Validate data against the shapes (with the ontology's subclass and subproperty
-    entailment unless switched off) and run the quality checks over ontology and data."""
-    inputs = read_inputs(settings, data_paths, shapes_paths)
+    entailment unless switched off) and run the quality checks over ontology and data.
+
+    ``context``: check ``data_paths`` with the data folder's other files (see
+    :func:`read_inputs`) and keep a finding when its focus node, or its value node (a link
+    from another file to a node the named files broke), is a subject of a named file.
+    Quality findings about a blank node cannot be traced to a file once copied into the
+    query store, so they are all kept."""
+    inputs = read_inputs(settings, data_paths, shapes_paths, context=context)
     findings = shacl_findings(inputs, inference=inference)
     checks = sorted({_qname(inputs.shapes, s) for s in inputs.shapes.subjects(RDF.type, SH.NodeShape)})
     if quality:
         store = store_of(inputs.ontology, inputs.data)
+        files = {str(n): str(f) for n, f in inputs.node_files.items() if isinstance(n, URIRef)}
         for check in read_checks(settings.quality_dir):
             checks.append(f"quality:{check.name}")
-            findings.extend(run_check(store, check))
+            for f in run_check(store, check):
+                file = files.get(f.focus) or files.get(f.value or "")
+                if inputs.scope is None or file or f.focus.startswith("_:"):
+                    findings.append(replace(f, file=file))
     findings.sort(key=lambda f: (-f.level, f.focus, f.check, f.path or ""))
-    return Report(files=inputs.data_files, triples=len(inputs.data), checks=checks, findings=findings)
+    return Report(files=inputs.data_files, triples=len(inputs.data), checks=checks, findings=findings,
+                  context_files=inputs.context_files, stand_ins=inputs.stand_ins)
 
 
 def shacl_findings(inputs: ValidationInputs, *, inference: bool) -> list[Finding]:
@@ -105,6 +194,9 @@ def shacl_findings(inputs: ValidationInputs, *, inference: bool) -> list[Finding
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
+        file = inputs.node_files.get(focus) or inputs.node_files.get(value)  # type: ignore[arg-type]
+        if inputs.scope is not None and file is None:
+            continue
         findings.append(
             Finding(
                 level=_SEVERITY.get(results.value(result, SH.resultSeverity), Level.ERROR),  # type: ignore[arg-type]
@@ -113,6 +205,7 @@ def shacl_findings(inputs: ValidationInputs, *, inference: bool) -> list[Finding
                 message=str(results.value(result, SH.resultMessage) or "constraint not met"),
                 path=_qname(inputs.shapes, path) if isinstance(path, URIRef) else None,
                 value=_describe(inputs.data, value) if value is not None else None,
+                file=str(file) if file else None,
             )
         )
     return findings
