@@ -37,7 +37,8 @@ LEXGRAPH_SANDBOX            required (executors may not open network sockets nor
 LEXGRAPH_CLIENT_CONCURRENCY 2 (uncached queries one client may run at once; more gets 429)
 LEXGRAPH_CLIENT_QUERY_S_PER_MIN  60 (seconds of query time one client may use per
                             minute; past it, 429 with Retry-After)
-LEXGRAPH_BODY_TIMEOUT_S     10 (a request body not received within this gets 408)
+LEXGRAPH_BODY_TIMEOUT_S     10 (a request line with headers, or a body, not received
+                            within this gets 408; an idle connection is closed)
 LEXGRAPH_PUBLIC_URL         (none) the service's public base URL, named in the service
                             description; without it, each request's own host
 LEXGRAPH_CACHE_BYTES       67108864 (SPARQL answers cached per worker, and as much again

@@ -1,31 +1,109 @@
-"""uvicorn's HTTP protocol with JSON answers to requests it cannot parse.
+"""uvicorn's HTTP protocols with two things lexgraph needs below the app.
 
-uvicorn answers a malformed request (bad request line, bad header, bad chunking) itself,
-before the app sees it, in plain text; every error of lexgraph is JSON, so these are too.
+* JSON answers to requests uvicorn cannot parse: it answers a malformed request (bad request
+  line, bad header, bad chunking) itself, before the app sees it, in plain text; every error
+  of lexgraph is JSON, so these are too.
+* A deadline for the request line and headers: uvicorn waits for them forever, so a client
+  that opens connections and sends nothing, or trickles its headers, would hold them all.
+  Headers not complete within ``LEXGRAPH_BODY_TIMEOUT_S`` get a JSON 408 and the connection
+  is closed (the body has the same deadline, enforced by the query endpoint).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+from functools import lru_cache
 from typing import Any
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ..config import load_settings
 from .envelope import finish_headers
 
 
-def json_400(transport: Any, message: str) -> None:
-    """Write a JSON 400 and close the connection (the request stream cannot be trusted)."""
-    body = json.dumps({"error": "bad_request", "message": f"{message.rstrip('.')}: the HTTP request is malformed"}).encode()
+@lru_cache(maxsize=1)
+def header_timeout_s() -> float:
+    """The deadline for a request's line and headers (settings are checked at start-up)."""
+    return load_settings().body_timeout_s
+
+
+def json_error(transport: Any, status: bytes, code: str, message: str) -> None:
+    """Write a JSON error and close the connection (its request stream cannot be trusted)."""
+    body = json.dumps({"error": code, "message": message}).encode()
     headers = finish_headers([(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                               (b"connection", b"close")], cross_origin=False)
-    transport.write(b"HTTP/1.1 400 Bad Request\r\n" + b"".join(n + b": " + v + b"\r\n" for n, v in headers) + b"\r\n" + body)
+    transport.write(b"HTTP/1.1 " + status + b"\r\n" + b"".join(n + b": " + v + b"\r\n" for n, v in headers) + b"\r\n" + body)
     transport.close()
 
 
-class JsonErrorsH11Protocol(H11Protocol):
+class _Deadlines:
+    """Mixed into a uvicorn protocol: JSON 400s, and the header deadline (armed when a
+    connection opens and after each response, disarmed once a request's headers are in)."""
+
+    transport: Any
+    loop: asyncio.AbstractEventLoop
+    _header_timer: asyncio.TimerHandle | None = None
+    _started = False
+    """Whether any byte of the awaited request has arrived."""
+
     def send_400_response(self, msg: str) -> None:
-        json_400(self.transport, msg)
+        json_error(self.transport, b"400 Bad Request", "bad_request", f"{msg.rstrip('.')}: the HTTP request is malformed")
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._started = False
+        self._header_timer = self.loop.call_later(header_timeout_s(), self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        """A request begun and not finished gets a 408; an idle connection is just closed
+        (an answer nobody asked for could be taken for the answer to a later request)."""
+        self._header_timer = None
+        if self.transport.is_closing():
+            return
+        if not self._started:
+            self.transport.close()
+            return
+        json_error(self.transport, b"408 Request Timeout", "header_timeout",
+                   f"the request line and headers did not arrive within {header_timeout_s():g} s "
+                   "(LEXGRAPH_BODY_TIMEOUT_S)")
+
+    def data_received(self, data: bytes) -> None:
+        self._started = True
+        super().data_received(data)  # type: ignore[misc]
+
+    def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def on_response_complete(self) -> None:
+        self._arm()  # for the next request; a pipelined one already read is let through below
+        super().on_response_complete()  # type: ignore[misc]
+        if self.transport.is_closing() or self._request_in_progress():
+            self._disarm()
+
+    def _request_in_progress(self) -> bool:
+        raise NotImplementedError
+
+
+class JsonErrorsH11Protocol(_Deadlines, H11Protocol):
+    def _request_in_progress(self) -> bool:
+        return self.conn.their_state is not h11.IDLE  # IDLE: waiting for a request line and headers
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self._request_in_progress():
+            self._disarm()
 
 
 try:
@@ -33,8 +111,12 @@ try:
 except ImportError:  # httptools is optional; uvicorn then speaks HTTP through h11
     PROTOCOL = "lexgraph.api.http_protocol:JsonErrorsH11Protocol"
 else:
-    class JsonErrorsHttpToolsProtocol(HttpToolsProtocol):
-        def send_400_response(self, msg: str) -> None:
-            json_400(self.transport, msg)
+    class JsonErrorsHttpToolsProtocol(_Deadlines, HttpToolsProtocol):
+        def _request_in_progress(self) -> bool:
+            return self.cycle is not None and not self.cycle.response_complete
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
 
     PROTOCOL = "lexgraph.api.http_protocol:JsonErrorsHttpToolsProtocol"

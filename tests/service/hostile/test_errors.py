@@ -21,7 +21,7 @@ import pytest
 
 from ..servers import REPO, Server, free_port
 from .conftest import HOSTILE_SHARED, Servers
-from .helpers import executor_pids, json_error, light, port_of, wait_for
+from .helpers import assert_answers, executor_pids, json_error, light, port_of, wait_for
 
 QUERY_WORDS = ("SELECT", "PREFIX", "WHERE")
 
@@ -438,3 +438,32 @@ def test_startup_on_a_port_in_use_fails_without_a_traceback(tmp_path: Path) -> N
         code, out, err = _serve_fails(tmp_path, {"LEXGRAPH_PORT": str(port)})
     assert code != 0, err
     assert "Traceback" not in err and "Traceback" not in out, err[-3000:]
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    reply = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            return reply + b"<still open>"
+        if not chunk:
+            return reply
+        reply += chunk
+
+
+def test_slow_headers_get_408_and_idle_connections_are_closed(strict: Server) -> None:
+    """Slowloris: connections that send nothing, or trickle their headers, are not held open."""
+    port = port_of(strict)
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as idle, \
+            socket.create_connection(("127.0.0.1", port), timeout=15) as trickle, \
+            socket.create_connection(("127.0.0.1", port), timeout=15) as kept:
+        trickle.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        kept.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert _read_until_closed(idle) == b""  # closed without an answer nobody asked for
+        _json_reply(_read_until_closed(trickle), 408)
+        answered = _read_until_closed(kept)
+        assert answered.startswith(b"HTTP/1.1 200") and answered.count(b"HTTP/1.1") == 1, answered[:300]
+    assert time.monotonic() - started < 2 + 5, "the deadline is LEXGRAPH_BODY_TIMEOUT_S=2"
+    assert_answers(strict)
