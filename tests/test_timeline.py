@@ -309,7 +309,7 @@ def test_cli_in_force_text_and_errors() -> None:
     result = _lexgraph("in-force", "--party", "kazakhstan", "--date", "2005-01-01")
     assert result.returncode == 0, result.stderr
     assert "Berne Convention" in result.stdout and "in force" in result.stdout
-    bad = _lexgraph("in-force", "--party", "kazakhstan", "--date", "2005")
+    bad = _lexgraph("in-force", "--party", "kazakhstan", "--date", "2005-1-1")  # YYYY alone is taken: see test_cli_commands
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
     unknown = _lexgraph("timeline", "Atlantis")
     assert unknown.returncode == 2 and "Atlantis" in unknown.stderr

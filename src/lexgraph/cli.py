@@ -52,6 +52,13 @@ class OutputFormat(str, Enum):
     junit = "junit"
 
 
+class DataFormat(str, Enum):
+    """Formats of the commands that report data (stats, timeline, in-force): no JUnit."""
+
+    text = "text"
+    json = "json"
+
+
 class FailOn(str, Enum):
     ERROR = "ERROR"
     WARN = "WARN"
@@ -96,6 +103,8 @@ def validate(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
     fail_on: FailOn = typer.Option(FailOn.ERROR, "--fail-on", help="Lowest level that makes the run fail."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List INFO findings in the text report too "
+                                 "(otherwise counted in the summary)."),
 ) -> None:
     """Check data against the SHACL shapes and quality checks.
 
@@ -107,7 +116,8 @@ def validate(
     file checks everything.
 
     Exit codes: 0 conforms, 1 findings at or above --fail-on, 2 usage or syntax error (the
-    message names the file and line).
+    message names the file and line). The text report lists ERROR and WARN findings by node
+    and counts INFO ones (--verbose lists them); JSON and JUnit always hold every finding.
     """
     from .findings import Level
     from .reports import render
@@ -119,7 +129,7 @@ def validate(
             report = run_validation(settings, paths or None, shapes_paths=shapes or None,
                                     inference=inference, quality=quality, context=context)
         level = Level[fail_on.value]
-        text = render(report, fmt.value, level)
+        text = render(report, fmt.value, level, verbose=verbose)
         if output:
             output.write_text(text, encoding="utf-8")
         else:
@@ -129,22 +139,23 @@ def validate(
 
 @app.command()
 def stats(
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
+    fmt: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Report the graph's size: triples, entities by class, facts by source, disagreements,
-    and facts without a quote (which must be zero)."""
+    and facts without a quote (which must be zero).
+
+    Exit codes: 0 ok, 1 facts without a quote, 2 usage or input error.
+    """
     from .load import load_graph
     from .oxistore import store_of
     from .reports import stats_json, stats_text
     from .stats import graph_stats
 
     with user_errors():
-        if fmt is OutputFormat.junit:
-            raise UsageError("stats has no JUnit format; use text or json")
         settings = load_settings()
         store = store_of(load_graph([settings.ontology_dir]), load_graph([settings.data_dir]))
         result = graph_stats(store)
-        sys.stdout.write(stats_json(result) if fmt is OutputFormat.json else stats_text(result))
+        sys.stdout.write(stats_json(result) if fmt is DataFormat.json else stats_text(result))
     raise typer.Exit(EXIT_OK if result.facts_without_quote == 0 else EXIT_VIOLATIONS)
 
 
@@ -165,6 +176,9 @@ def serve(
     store is reused when its sources are unchanged, and only the graphs of changed files are
     loaded again otherwise. Without it, the store is built in a temporary folder that is
     removed when the server stops (Ctrl+C, SIGTERM or SIGHUP).
+
+    Exit codes: 0 stopped, 2 usage or input error (a bad setting, a port in use, a syntax
+    error in the data), 4 the remote store does not answer.
     """
     from .executor import start_fork_server
 
@@ -336,7 +350,11 @@ def load(
     """Load the ontology and data into a remote SPARQL server (--to: one HTTP PUT per named
     graph, so loading twice leaves no duplicates) or into an embedded store kept in a folder
     (--store: built once, then only the graphs of changed files are loaded again; the store
-    remembers --graph)."""
+    remembers --graph).
+
+    Exit codes: 0 loaded, 2 usage or input error (a missing file, a syntax error, a store
+    folder that cannot be written), 4 the SPARQL server does not answer.
+    """
     with user_errors():
         if (to is None) == (store is None):
             raise UsageError("name where to load: --to URL (a remote SPARQL server) or --store DIR (an embedded store)")
@@ -367,11 +385,6 @@ def load(
 # --- timelines and point-in-time questions (the same answers as GET /timeline, /in-force) ---
 
 _T = TypeVar("_T")
-
-
-class DataFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _on_temporary_store(work: Callable[[GraphStore], Awaitable[_T]]) -> _T:
@@ -408,7 +421,12 @@ def timeline_command(
     date_to: Optional[str] = typer.Option(None, "--to", help="Only events that can fall on or before this date: YYYY, YYYY-MM or YYYY-MM-DD."),
     fmt: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="text (a table) or json."),
 ) -> None:
-    """A party's dated events in date order, each with its source and the disagreements it is part of."""
+    """A party's dated events in date order, each with its source, its quote and the
+    disagreements it is part of. On a terminal the table fits its width; piped, each event is
+    a block of unwrapped lines.
+
+    Exit codes: 0 ok, 2 usage or input error (an unknown party or treaty, a bad date).
+    """
     with user_errors():
         for name, value in (("--from", date_from), ("--to", date_to)):
             if value is not None:
@@ -423,13 +441,20 @@ def timeline_command(
 @app.command("in-force")
 def in_force_command(
     party: str = typer.Option(..., "--party", help="The party: a name (any case), an id such as party/kazakhstan, or an IRI."),
-    day: str = typer.Option(..., "--date", help="The day, as YYYY-MM-DD."),
+    day: str = typer.Option(..., "--date", help="The day, as YYYY-MM-DD; YYYY or YYYY-MM mean the last day of "
+                            "that year or month (what was in force by its end)."),
     fmt: DataFormat = typer.Option(DataFormat.text, "--format", "-f", help="text (tables) or json."),
 ) -> None:
-    """The treaties, laws and articles binding a party on a day: "in force" or "unknown", with the reason."""
+    """The treaties, laws and articles binding a party on a day: "in force" or "unknown", with the reason.
+
+    Exit codes: 0 ok, 2 usage or input error (an unknown party, a bad date).
+    """
     with user_errors():
-        parse_day(day, "--date")
-        result = _on_temporary_store(lambda store: in_force(store, party, day))
+        when = parse_date(day, "--date")
+        if when.precision != "day":
+            err.print(f"--date {escape(day)}: read as {when.latest.isoformat()}, the last day of that "
+                      f"{when.precision}", highlight=False)
+        result = _on_temporary_store(lambda store: in_force(store, party, when.latest))
     if fmt is DataFormat.json:
         _print_json(as_json(result))
     else:
@@ -437,19 +462,45 @@ def in_force_command(
 
 
 def _timeline_table(result: Timeline) -> None:
-    """One row per event; sources and disagreements named, quotes left to --format json."""
+    """The events with their sources, quotes and disagreements: a table that fits a terminal's
+    width, or (piped) a block of unwrapped lines per event, which grep and less read whole."""
     title = f"Timeline of {result.party.label}" + (f": {result.treaty.label}" if result.treaty else "")
-    table = Table("date", "precision", "event", "source", "disagreements", title=escape(title))
+    out = Console(highlight=False, emoji=False)
+    if not out.is_terminal:
+        _timeline_lines(result, title)
+        return
+    table = Table(title=escape(title), expand=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("event", ratio=2)
+    table.add_column("source and quote", ratio=4)
+    table.add_column("disagreements", ratio=1)
     for e in result.events:
-        sources = "\n".join(dict.fromkeys(escape(ev.source.label) for ev in e.evidence))
-        disagreements = "\n".join(escape(f"{d.kind.label if d.kind else 'disagreement'}: {d.iri.rsplit('/', 1)[-1]}")
-                                  for d in e.disagreements)
-        table.add_row(e.date, e.precision, f"{escape(e.label)}\n[dim]{escape(e.cls.label)}[/]", sources, disagreements)
-    out = Console()
+        evidence = "\n".join(f"[bold]{escape(ev.source.label)}[/]: “{escape(ev.quote)}”" for ev in e.evidence)
+        table.add_row(f"{e.date}\n[dim]{e.precision}[/]", f"{escape(e.label)}\n[dim]{escape(e.cls.label)}[/]",
+                      evidence, "\n".join(escape(_disagreement(d)) for d in e.disagreements))
     out.print(table)
     if result.undated_left_out:
-        out.print(f"{len(result.undated_left_out)} undated claims left out, e.g. "
-                  + escape("; ".join(r.label for r in result.undated_left_out[:3])), highlight=False)
+        out.print(_undated(result))
+
+
+def _timeline_lines(result: Timeline, title: str) -> None:
+    lines = [title, ""]
+    for e in result.events:
+        lines.append(f"{e.date} ({e.precision})  {e.label} [{e.cls.label}]")
+        lines += [f"    {ev.source.label}: “{ev.quote}”" for ev in e.evidence]
+        lines += [f"    {_disagreement(d)}" for d in e.disagreements]
+    if result.undated_left_out:
+        lines += ["", _undated(result)]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _disagreement(d: Any) -> str:
+    return f"{d.kind.label if d.kind else 'disagreement'}: {d.iri.rsplit('/', 1)[-1]}"
+
+
+def _undated(result: Timeline) -> str:
+    return (f"{len(result.undated_left_out)} undated claims left out, e.g. "
+            + "; ".join(r.label for r in result.undated_left_out[:3]))
 
 
 def _in_force_tables(result: InForce) -> None:

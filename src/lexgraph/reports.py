@@ -14,16 +14,21 @@ from .stats import GraphStats
 FORMATS = ("text", "json", "junit")
 
 
-def render(report: Report, fmt: str, fail_on: Level) -> str:
-    """The report in one of :data:`FORMATS`."""
-    renderers = {"text": as_text, "json": as_json, "junit": as_junit}
+def render(report: Report, fmt: str, fail_on: Level, *, verbose: bool = True) -> str:
+    """The report in one of :data:`FORMATS` (``verbose``: the text lists INFO findings too)."""
+    if fmt == "text":
+        return as_text(report, fail_on, verbose=verbose)
+    renderers = {"json": as_json, "junit": as_junit}
     return renderers[fmt](report, fail_on)
 
 
-def as_text(report: Report, fail_on: Level) -> str:
-    """Findings grouped by focus node, each with level, message, path and value."""
+def as_text(report: Report, fail_on: Level, *, verbose: bool = True) -> str:
+    """Findings grouped by focus node, each with level, message, path and value, then a
+    one-line summary. Without ``verbose``, INFO findings are counted in the summary but not
+    listed (on valid data they are dozens of notes such as "no date in the source")."""
     lines: list[str] = []
-    by_focus = groupby(sorted(report.findings, key=lambda f: (f.focus, -f.level)), key=lambda f: f.focus)
+    shown = [f for f in report.findings if verbose or f.level > Level.INFO]
+    by_focus = groupby(sorted(shown, key=lambda f: (f.focus, -f.level)), key=lambda f: f.focus)
     for focus, findings in by_focus:
         findings = list(findings)
         files = sorted({f.file for f in findings if f.file})
@@ -43,6 +48,7 @@ def as_text(report: Report, fail_on: Level) -> str:
         f"{len(report.files)} files{_context(report)}, {report.triples} triples, {len(report.checks)} checks: "
         f"{counts['ERROR']} errors, {counts['WARN']} warnings, {counts['INFO']} info; "
         f"{verdict} (failing on {fail_on.name})"
+        + ("" if verbose or not counts["INFO"] else "; --verbose lists the info")
     )
     return "\n".join(lines) + "\n"
 
