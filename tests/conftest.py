@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,21 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return load_settings({"LEXGRAPH_ROOT": str(REPO)})
+    """This checkout's settings; the source documents where LEXGRAPH_SEEDS_DIR says, else
+    beside the checkout (``../shared/seeds``)."""
+    env = {"LEXGRAPH_ROOT": str(REPO)}
+    if os.environ.get("LEXGRAPH_SEEDS_DIR"):
+        env["LEXGRAPH_SEEDS_DIR"] = os.environ["LEXGRAPH_SEEDS_DIR"]
+    return load_settings(env)
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(settings: Settings) -> Path:
+    """The folder of the five source documents; without it the quote checks fail in one line."""
+    if not settings.seeds_dir.is_dir():
+        pytest.fail(f"the source documents are not in {settings.seeds_dir}: set LEXGRAPH_SEEDS_DIR to their folder "
+                    "(shared/seeds beside this checkout)", pytrace=False)
+    return settings.seeds_dir
 
 
 @pytest.fixture(scope="session")
