@@ -26,7 +26,7 @@ from .config import Settings, load_settings
 from .errors import ConfigError, LexgraphError, StoreUnavailable, UsageError, UserError
 from .store.base import GraphStore
 from .store.embedded import EmbeddedStore, SourceFile, build_store, source_files
-from .timeline import InForce, InForceItem, Timeline, as_json, in_force, parse_date, parse_day, timeline
+from .timeline import InForce, InForceItem, Timeline, as_json, in_force, parse_date, timeline
 
 # Validation and statistics import rdflib and pyshacl; the commands that need them import
 # them when they run, so that `lexgraph serve` starts without them.

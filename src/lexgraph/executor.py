@@ -59,16 +59,14 @@ def _executor_main(store_dir: str, conn: Connection, limits: ExecutorLimits) -> 
     """Child process: shut itself in, open the store read-only, then answer requests one at a time."""
     import pyoxigraph as ox
 
-    from .sandbox import enter_sandbox
+    from .sandbox import enter_sandbox, limit_address_space
     from .store.oxigraph_run import run_on_store
 
     try:
         if limits.sandbox:
             enter_sandbox(store_dir, limits.memory_bytes)
         elif limits.memory_bytes:
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+            limit_address_space(limits.memory_bytes)
         store = ox.Store.read_only(store_dir)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))

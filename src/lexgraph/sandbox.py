@@ -124,7 +124,7 @@ def enter_sandbox(store_dir: str, memory_bytes: int | None) -> SandboxReport:
     seccomp = _load_seccomp()  # before Landlock: loading libseccomp runs ldconfig
     _set_no_new_privs()
     if memory_bytes is not None:
-        memory_bytes = _limit_address_space(memory_bytes)
+        memory_bytes = limit_address_space(memory_bytes)
     landlock_abi = _restrict_files_and_tcp(store_dir)
     _deny_network_syscalls(seccomp)
     return SandboxReport(seccomp=True, landlock_abi=landlock_abi, memory_bytes=memory_bytes)
@@ -144,7 +144,7 @@ def _set_no_new_privs() -> None:
         raise _unavailable(f"the kernel refused prctl(PR_SET_NO_NEW_PRIVS): {os.strerror(ctypes.get_errno())}")
 
 
-def _limit_address_space(memory_bytes: int) -> int:
+def limit_address_space(memory_bytes: int) -> int:
     """Cap the address space at ``memory_bytes`` (or at a lower hard limit already set).
 
     Measured on x86_64, CPython 3.11, pyoxigraph 0.5.13, 2 CPUs, a tiny store: a process
