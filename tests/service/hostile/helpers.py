@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import httpx
 
-from ..servers import Server, free_port
+from ..servers import Server
 
 TESTS_DIR = Path(__file__).resolve().parents[2]
 
@@ -70,6 +70,17 @@ def assert_answers(server: Server, query: str = LIGHT) -> None:
 
 # --- a loopback listener that answers with a marker ------------------------------------------
 
+def listening_socket(backlog: int) -> tuple[socket.socket, int]:
+    """A TCP socket listening on a free loopback port, with a short accept timeout so the
+    thread that accepts on it can notice when to stop."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(backlog)
+    sock.settimeout(0.2)
+    return sock, int(sock.getsockname()[1])
+
+
 class MarkerListener:
     """A loopback TCP listener that counts every connection and answers each with an HTTP
     response whose body holds :attr:`marker` (SPARQL JSON results, so a SERVICE call that
@@ -77,13 +88,8 @@ class MarkerListener:
 
     def __init__(self) -> None:
         self.marker = "hostile-marker-" + uuid.uuid4().hex
-        self.port = free_port()
+        self.sock, self.port = listening_socket(64)
         self.url = f"http://127.0.0.1:{self.port}"
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", self.port))
-        self.sock.listen(64)
-        self.sock.settimeout(0.2)
         self.connections = 0
         self.peers: list[tuple[str, int]] = []
         self._stop = threading.Event()

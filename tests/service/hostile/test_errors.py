@@ -21,7 +21,7 @@ import pytest
 
 from ..servers import REPO, Server, free_port
 from .conftest import HOSTILE_SHARED, Servers
-from .helpers import assert_answers, executor_pids, json_error, light, port_of, wait_for
+from .helpers import assert_answers, executor_pids, json_error, light, listening_socket, port_of, wait_for
 
 QUERY_WORDS = ("SELECT", "PREFIX", "WHERE")
 
@@ -66,13 +66,8 @@ class FakeSparqlServer:
         self.store = ox.Store()
         self.store.load(b"<urn:x:a> <urn:x:b> <urn:x:c> .\n<urn:x:a> <urn:x:b> <urn:x:d> .\n",
                         format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x:graph"))
-        self.port = free_port()
+        self.sock, self.port = listening_socket(16)
         self.url = f"http://127.0.0.1:{self.port}/query"
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", self.port))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
         self.broken = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -355,21 +350,7 @@ def test_malformed_http_gets_a_json_400(strict: Server, payload: bytes) -> None:
 def test_a_stalled_body_gets_408_within_the_body_timeout(strict: Server) -> None:
     head = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
             b"Content-Length: 100\r\n\r\n")
-    started = time.monotonic()
-    with socket.create_connection(("127.0.0.1", port_of(strict)), timeout=15) as sock:
-        sock.sendall(head + b"SELECT * {")
-        reply = b""
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except socket.timeout:
-                break
-            if not chunk:
-                break
-            reply += chunk
-            if reply.rstrip().endswith(b"}") and b"\r\n\r\n" in reply:
-                break
-    elapsed = time.monotonic() - started
+    reply, elapsed = _raw(strict, head + b"SELECT * {", 15)
     body = _json_reply(reply, 408)
     assert body["error"] == "body_timeout", body
     assert 1.5 <= elapsed < 4.0, f"answered after {elapsed:.1f} s; LEXGRAPH_BODY_TIMEOUT_S=2"
