@@ -24,8 +24,11 @@ _DOC = """SPARQL 1.1 Protocol query endpoint (read-only).
 
 Answers: SELECT/ASK as SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle
 (default), N-Triples, JSON-LD, RDF/XML, TriG, N-Quads. A capped answer carries
-`X-Result-Capped: true`. Errors are JSON: 400 (bad or refused query, with line and column),
-406, 413, 415, 503 (time limit, with `limit_s`).
+`X-Result-Capped: true`. Errors are JSON: 400 (bad, refused or too complex query, with line and
+column; `unknown_graph` for a dataset IRI the store lacks, never fetched; `update_not_allowed`),
+406, 408 (request not received in time), 413 (body or query too large), 415, 429 (this client's
+concurrent queries or query time per minute used up, with `Retry-After`), 502 (a remote store's
+answer broke off), 503 (time limit with `limit_s`, `executor_failed`, `store_unavailable`).
 """
 
 
