@@ -6,6 +6,7 @@
 #   - the timeline page: vis-timeline's standalone UMD build -> static/vis-timeline/
 #     (it bundles vis-data and its other peers, so the page needs this one script)
 #   - the OpenAPI manual at /docs: Swagger UI (swagger-ui-dist)  -> static/swagger-ui/
+# and axe-core (a devDependency), which the accessibility tests inject into each page.
 # Quick when already built: nothing happens while every copied file is newer than the package
 # files. Set LEXGRAPH_FRONTEND_REBUILD=1 to force a rebuild.
 set -euo pipefail
@@ -27,6 +28,8 @@ BUNDLES=(
 
 up_to_date() {
     local bundle out package dir files note file
+    # axe-core is for the accessibility tests only: installed, never copied or served.
+    [[ -f "$MODULES/axe-core/axe.min.js" && "$MODULES/axe-core/axe.min.js" -nt "$FRONTEND/package.json" ]] || return 1
     for bundle in "${BUNDLES[@]}"; do
         IFS='|' read -r out package dir files note <<<"$bundle"
         for file in $files GENERATED.txt; do

@@ -92,3 +92,34 @@ def assert_only_own_origin(driver: WebDriver, base_url: str, assets: tuple[str, 
     assert foreign(loaded, base_url) == []
     network = sent_urls(driver)
     assert network and foreign(network, base_url) == []
+
+
+AXE_SCRIPT = Path(__file__).parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core from npm (frontend/package.json's devDependencies; scripts/build-frontend.sh
+installs it), injected into the page under test; never served by lexgraph."""
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+"""The rule tags of WCAG 2.1 levels A and AA, as axe names them."""
+
+
+def axe_violations(driver: WebDriver, impacts: tuple[str, ...] = ("critical", "serious")) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations of the page as it is now, of the given impacts, one
+    line each (rule, impact, how many elements, the first element's selector) so a failing
+    assertion says what to fix."""
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run bash scripts/build-frontend.sh (scripts/test.sh does)")
+    driver.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length,"
+        " v.nodes[0] ? v.nodes[0].target.join(' ') : '', v.help])))"
+        ".catch(e => done([['axe-error', 'critical', 0, '', String(e)]]));", AXE_RULES)
+    return [f"{rule} ({impact}, {count} elements, first: {target}): {help_text}"
+            for rule, impact, count, target, help_text in result if impact in impacts]
+
+
+def horizontal_overflow(driver: WebDriver) -> int:
+    """How many CSS pixels the page scrolls sideways at the window's current width (0: none)."""
+    return int(driver.execute_script(
+        "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - document.documentElement.clientWidth"))
