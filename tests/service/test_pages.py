@@ -11,7 +11,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.api.routes_pages import entity_page, html_response
+from lexgraph.api.routes_pages import entity_description, entity_page, html_response
 from lexgraph.entity import Claim, Entity, Evidence, Fact, Ref, Value
 
 from .browser import chromium
@@ -89,7 +89,7 @@ def test_labels_and_quotes_are_escaped(embedded_server: Server) -> None:
                     (Evidence(r, bad, bad),),
                     (Claim(r, (r,), (r,), (Fact(r, Value(bad, lang="en")),), (Evidence(r, bad, None),)),),
                     (), False, ())
-    html = html_response(bad, entity_page(entity, [(r, [("out", r)])], False)).body.decode()
+    html = html_response(bad, entity_description(entity), entity_page(entity, [(r, [("out", r)])], False)).body.decode()
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img" in html
 

@@ -14,7 +14,6 @@ graph is escaped. The descriptions come from :mod:`lexgraph.entity`.
 
 from __future__ import annotations
 
-import html
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -27,7 +26,9 @@ from ..prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS
 from ..results import write_graph
 from ..search import VOCAB_IRI, EmptyQuery, LabelIndex, page_path, short_name
 from ..traverse import UnknownNode, neighbours
+from . import layout
 from .errors import VARY_ACCEPT, error_response
+from .layout import esc
 from .state import get_state
 
 router = APIRouter(tags=["pages"])
@@ -37,6 +38,7 @@ RDF_FORMATS = tuple(f for f in GRAPH_FORMATS if f.name in ("turtle", "jsonld"))
 NEIGHBOURS_SHOWN = 40
 _CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'")
+_SEARCH_DESCRIPTION = "Search the lexgraph knowledge graph: treaties, laws, articles, bodies and sources by name or quote."
 _HTML_HEADERS = {**VARY_ACCEPT, "Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff"}
 
 
@@ -124,10 +126,6 @@ def _browser(request: Request) -> bool:
 # --------------------------------------------------------------------------- HTML
 
 
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def _href(r: Ref) -> str | None:
     if r.page:
         return r.page
@@ -140,32 +138,11 @@ def link(r: Ref, text: str | None = None) -> str:
     return f'<a href="{esc(href)}">{shown}</a>' if href else shown
 
 
-def _page(title: str, body: str, alternates: str = "") -> str:
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{esc(title)} · lexgraph</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/pages.css">
-{alternates}</head>
-<body>
-<header class="site">
-  <a class="home" href="/search">lexgraph</a>
-  <form action="/search" method="get" role="search"><input type="search" name="q" aria-label="Search" placeholder="Search labels and quotes"> <button type="submit">Search</button></form>
-  <nav><a href="/def">Ontology</a> · <a href="/vocab">Vocabularies</a> · <a href="/sparql">SPARQL</a> · <a href="/docs">API</a></nav>
-</header>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""
-
-
-def html_response(title: str, body: str, status: int = 200, alternates: str = "") -> HTMLResponse:
-    return HTMLResponse(_page(title, body, alternates), status_code=status, headers=_HTML_HEADERS)
+def html_response(title: str, description: str, body: str, *, current: str = "", status: int = 200,
+                  alternates: str = "") -> HTMLResponse:
+    """A page in the site's layout (:mod:`.layout`), with the pages' security headers."""
+    text = layout.page(title, description, body, current=current, stylesheets=("pages.css",), head_extra=alternates)
+    return HTMLResponse(text, status_code=status, headers=_HTML_HEADERS)
 
 
 def _value(fact: Fact) -> str:
@@ -202,6 +179,13 @@ def _claim_title(claim: Claim) -> str:
     dates = [f.value.text for f in claim.facts if f.predicate.iri in (LG + "date", LG + "asOf")]
     parts = [", ".join(t.label for t in claim.types)] + kinds[:1] + dates[:1]
     return ": ".join(p for p in parts[:2] if p) + (f" ({dates[0]})" if dates else "")
+
+
+def entity_description(entity: Entity) -> str:
+    """The page's meta description: what the entity is, and what the page shows of it."""
+    kinds = ", ".join(t.label for t in entity.types) or "Entity"
+    return (f"{kinds}: {entity.ref.label}. Its facts, the claims about it with quotes from their sources, "
+            "and what links to it in the lexgraph knowledge graph.")
 
 
 def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, Ref]]]], truncated: bool) -> str:
@@ -341,7 +325,7 @@ def search_page(q: str, hits: list[Any], message: str | None = None) -> str:
 
 
 def _not_found_page(what: str) -> HTMLResponse:
-    return html_response("Not found", f"<h1>Not found</h1><p>{esc(what)} is not in the graph. "
+    return html_response("Not found", f"{what} is not in the graph.", f"<h1>Not found</h1><p>{esc(what)} is not in the graph. "
                                       f'Try <a href="/search">search</a>.</p>', status=404)
 
 
@@ -405,7 +389,8 @@ async def entity(
     near, truncated = await _neighbourhood(request, index, found.ref.iri)
     alternates = (f'<link rel="alternate" type="text/turtle" href="{esc(found.ref.page)}?format=turtle">\n'
                   f'<link rel="alternate" type="application/ld+json" href="{esc(found.ref.page)}?format=jsonld">\n')
-    return html_response(found.ref.label, entity_page(found, near, truncated), alternates=alternates)
+    return html_response(found.ref.label, entity_description(found), entity_page(found, near, truncated),
+                         alternates=alternates)
 
 
 async def _neighbourhood(request: Request, index: LabelIndex, iri: str) -> tuple[list[tuple[Ref, list[tuple[str, Ref]]]], bool]:
@@ -429,7 +414,9 @@ async def ontology(request: Request) -> Response:
     with definitions, alignments to reused vocabularies and usage counts."""
     catalog = await _catalog(request)
     if _browser(request):
-        return html_response("Ontology", ontology_index(catalog))
+        return html_response("Ontology", "The lexgraph ontology: every class and property with its "
+                             "definition, alignments to reused vocabularies and usage counts.",
+                             ontology_index(catalog), current="def")
     return JSONResponse([_term_out(t) for t in catalog.ontology_terms()], headers=VARY_ACCEPT)
 
 
@@ -447,7 +434,9 @@ async def vocabularies(request: Request) -> Response:
     """Every concept scheme and its concepts, with how many data triples use each concept."""
     catalog = await _catalog(request)
     if _browser(request):
-        return html_response("Vocabularies", vocab_index(catalog))
+        return html_response("Vocabularies", "The controlled vocabularies of the lexgraph ontology: "
+                             "each concept scheme, its concepts and how often the data uses them.",
+                             vocab_index(catalog), current="vocab")
     return JSONResponse([_term_out(t) for t in catalog.concepts()], headers=VARY_ACCEPT)
 
 
@@ -464,7 +453,10 @@ async def _term(request: Request, iri: str, shown: str) -> Response:
     if term is None:
         return _not_found(request, shown)
     if _browser(request):
-        return html_response(term.label or term.name, term_page(term, catalog, await _index(request)))
+        current = "vocab" if iri.startswith(LGV) else "def"
+        description = f"{term.kind.capitalize()} {shown} of the lexgraph ontology: {term.definition or term.label or term.name}"
+        return html_response(term.label or term.name, description, term_page(term, catalog, await _index(request)),
+                             current=current)
     return JSONResponse(_term_out(term), headers=VARY_ACCEPT)
 
 
@@ -485,15 +477,17 @@ async def search(
     Example: `/search?q=wct` → the WIPO Copyright Treaty first (its short name matches exactly)."""
     browser = _browser(request)
     if q is None and browser:
-        return html_response("Search", search_page("", []))
+        return html_response("Search", _SEARCH_DESCRIPTION, search_page("", []), current="search")
     try:
         hits = (await _index(request)).search(q or "", limit)
     except EmptyQuery as exc:
         if browser:
-            return html_response("Search", search_page(q or "", [], str(exc)), status=422)
+            return html_response("Search", _SEARCH_DESCRIPTION, search_page(q or "", [], str(exc)),
+                                 current="search", status=422)
         return JSONResponse({"error": exc.code, "message": str(exc)}, status_code=422, headers=VARY_ACCEPT)
     if browser:
-        return html_response(f"Search: {q}", search_page(q or "", hits))
+        return html_response(f"Search: {q}", f"What the lexgraph knowledge graph holds that matches “{q}”: "
+                             "entities, concepts and terms by label or quote.", search_page(q or "", hits), current="search")
     return JSONResponse([SearchHitOut(iri=h.iri, id=h.id, label=h.label, kind=h.kind, types=[short_name(t) for t in h.types],
                                       page=h.page, matched=h.matched, field=h.field, match=h.match).model_dump()
                          for h in hits], headers=VARY_ACCEPT)
