@@ -14,14 +14,26 @@ from lexgraph.load import load_graph
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    """This checkout's settings; the source documents where LEXGRAPH_SEEDS_DIR says, else
-    beside the checkout (``../shared/seeds``)."""
+def _settings() -> Settings:
     env = {"LEXGRAPH_ROOT": str(REPO)}
     if os.environ.get("LEXGRAPH_SEEDS_DIR"):
         env["LEXGRAPH_SEEDS_DIR"] = os.environ["LEXGRAPH_SEEDS_DIR"]
     return load_settings(env)
+
+
+def pytest_report_header() -> str:
+    """Say where the quote checks look for the source documents, and why there."""
+    seeds = _settings().seeds_dir
+    origin = "LEXGRAPH_SEEDS_DIR" if os.environ.get("LEXGRAPH_SEEDS_DIR") else "beside the checkout; LEXGRAPH_SEEDS_DIR unset"
+    found = "found" if seeds.is_dir() else "MISSING: the quote checks will fail"
+    return f"source documents: {seeds} ({origin}; {found})"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """This checkout's settings; the source documents where LEXGRAPH_SEEDS_DIR says, else
+    beside the checkout (``../shared/seeds``)."""
+    return _settings()
 
 
 @pytest.fixture(scope="session")
