@@ -1,32 +1,41 @@
-"""RDFS entailment for validation: subclass and subproperty, never domain or range.
+"""RDFS entailment from the subclass and subproperty hierarchies, never from domain or range.
 
 Typing nodes from rdfs:domain and rdfs:range would explain a wrong link away (a state given
-as a treaty's administering body would simply become "a body"), so validation entails only
-what the hierarchies say: a value of lg:date is also a dct:date, an lg:State is also an
-org:Organization.
+as a treaty's administering body would simply become "a body"), so only what the hierarchies
+say is entailed: a value of lg:date is also a dct:date, an lg:State is also an
+org:Organization, an lg:TreatyAction is also an lg:Event.
+
+Two users, one rule: validation entails over rdflib graphs (:func:`entail_hierarchies`), and
+the store materialises the same triples into its entailed graph
+(:mod:`lexgraph.store.entailed`). The functions here work on any hashable terms, so each
+side keeps its own term type.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Hashable, Iterable, Iterator, Mapping, TypeVar
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+T = TypeVar("T", bound=Hashable)
 
-def _ancestors(graph: Graph, predicate: URIRef) -> dict[Node, set[Node]]:
-    """For each term, every term above it through ``predicate`` (transitively)."""
-    parents: dict[Node, set[Node]] = defaultdict(set)
-    for child, parent in graph.subject_objects(predicate):
+
+def ancestors(pairs: Iterable[tuple[T, T]]) -> dict[T, set[T]]:
+    """For each term, every term above it through (child, parent) ``pairs``, transitively
+    (cycles allowed; a term is never its own ancestor)."""
+    parents: dict[T, set[T]] = defaultdict(set)
+    for child, parent in pairs:
         if child != parent:
             parents[child].add(parent)
-    closure: dict[Node, set[Node]] = {}
+    closure: dict[T, set[T]] = {}
 
-    def up(term: Node, seen: frozenset[Node]) -> set[Node]:
+    def up(term: T, seen: frozenset[T]) -> set[T]:
         if term in closure:
             return closure[term]
-        result: set[Node] = set()
+        result: set[T] = set()
         for parent in parents.get(term, ()):
             if parent not in seen:
                 result.add(parent)
@@ -36,19 +45,30 @@ def _ancestors(graph: Graph, predicate: URIRef) -> dict[Node, set[Node]]:
 
     for term in list(parents):
         up(term, frozenset({term}))
-    return closure
+    return {term: above - {term} for term, above in closure.items() if above - {term}}
+
+
+def entailed(triples: Iterable[tuple[T, T, T]], super_properties: Mapping[T, set[T]],
+             super_classes: Mapping[T, set[T]], rdf_type: T) -> Iterator[tuple[T, T, T]]:
+    """The triples that ``triples`` entail through the hierarchies (rdfs7 and rdfs9, with the
+    closures already transitive): each under every superproperty of its predicate, and a
+    typing, asserted or entailed, under every superclass of its class. Asserted triples may
+    come out again, and one triple more than once: callers keep a set."""
+    for s, p, o in triples:
+        for q in (p, *super_properties.get(p, ())):
+            if q != p:
+                yield s, q, o
+            if q == rdf_type:
+                for c in super_classes.get(o, ()):
+                    yield s, rdf_type, c
 
 
 def entail_hierarchies(data: Graph, ontology: Graph) -> Graph:
     """``data`` plus the triples its subproperty and subclass hierarchies entail."""
-    super_properties = _ancestors(ontology, RDFS.subPropertyOf)
-    super_classes = _ancestors(ontology, RDFS.subClassOf)
+    super_properties: dict[Node, set[Node]] = ancestors(ontology.subject_objects(RDFS.subPropertyOf))
+    super_classes: dict[Node, set[Node]] = ancestors(ontology.subject_objects(RDFS.subClassOf))
     out = Graph()
     out += data
-    for s, p, o in data:
-        for sup in super_properties.get(p, ()):
-            out.add((s, sup, o))  # type: ignore[arg-type]
-    for s, c in list(out.subject_objects(RDF.type)):
-        for sup in super_classes.get(c, ()):
-            out.add((s, RDF.type, sup))
+    for triple in entailed(iter(data), super_properties, super_classes, RDF.type):
+        out.add(triple)  # type: ignore[arg-type]
     return out

@@ -19,6 +19,7 @@ from ..media import Format
 from ..prefixes import BASE_IRI
 from ..results import Answer, write_graph
 from .base import QueryRequest
+from .entailed import ENTAILED_GRAPH, Entailment, entailed_triples, materialise
 from .oxigraph_run import run_on_store
 from .select import ask, graph_names
 
@@ -54,8 +55,9 @@ def source_files(folders: Sequence[Path], root: Path, graph: str | None = None) 
     ``graph`` for all of them when it is given (``lexgraph load --graph``: several files into one
     graph, by choice).
 
-    Raises :class:`UsageError` for a file in a format we do not read, and for two files whose
-    triples would go to the same graph (``a.ttl`` and ``a.nt`` side by side) unless ``graph`` is given.
+    Raises :class:`UsageError` for a file in a format we do not read, for two files whose
+    triples would go to the same graph (``a.ttl`` and ``a.nt`` side by side) unless ``graph`` is
+    given, and for a file whose graph would be the entailed one (:data:`ENTAILED_GRAPH`).
     """
     out: list[SourceFile] = []
     seen: dict[str, Path] = {}
@@ -69,6 +71,8 @@ def source_files(folders: Sequence[Path], root: Path, graph: str | None = None) 
                 out.append(SourceFile(path, graph))
                 continue
             named = graph_of(path, root, given)
+            if named == ENTAILED_GRAPH:
+                raise UsageError(f"{path} would go to the graph <{named}>, which holds the entailed triples; rename it")
             if named in seen:
                 raise UsageError(f"{seen[named]} and {path} would both go to the graph <{named}>; rename one")
             seen[named] = path
@@ -104,8 +108,11 @@ def build_store(
     store_dir: Path,
     files: Sequence[SourceFile],
     on_progress: Callable[[int, int], None] | None = None,
+    entailment: Entailment = "rdfs",
 ) -> dict[str, int]:
-    """Load ``files`` into a new on-disk store at ``store_dir`` (:func:`load_file` each).
+    """Load ``files`` into a new on-disk store at ``store_dir`` (:func:`load_file` each), with
+    the graph of what they entail (:func:`~lexgraph.store.entailed.materialise`) unless
+    ``entailment`` is ``off``.
 
     pyoxigraph's bulk loader parses and writes in Rust, so a million triples load in seconds
     without a Python object per triple. All or nothing: on a syntax error (reported with file,
@@ -124,6 +131,7 @@ def build_store(
             done += f.path.stat().st_size
             if on_progress:
                 on_progress(done, total)
+        materialise(store, entailment)
         store.flush()
         counts = count_graphs(store)
     except BaseException as exc:
@@ -135,6 +143,19 @@ def build_store(
         raise
     store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     return counts
+
+
+def entailed_ntriples(files: Sequence[SourceFile]) -> bytes:
+    """The entailed graph of ``files`` as N-Triples, for a store that is pushed graph by graph
+    (``lexgraph load --to``): the files are read into a scratch store in memory for it.
+    Triples about a blank node are left out: a graph sent on its own cannot name the blank
+    nodes of another (the data has none)."""
+    scratch = ox.Store()
+    for f in files:
+        load_file(scratch, f)
+    triples = [ox.Triple(s, p, o) for s, p, o in entailed_triples(scratch)  # type: ignore[arg-type]
+               if not isinstance(s, ox.BlankNode) and not isinstance(o, ox.BlankNode)]
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 class EmbeddedStore:
