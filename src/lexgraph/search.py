@@ -2,11 +2,15 @@
 
 The index holds every IRI's labels (``skos:prefLabel``, ``rdfs:label``, ``skos:altLabel``,
 ``lg:shortName``, ``lg:name``, ``foaf:name``, ``dct:title``, in every language they carry)
-and the quotes of its evidence, each normalised once with :func:`normalise`. A search
-normalises the query the same way and ranks matches by
+and the quotes of its evidence, each normalised once with :func:`normalise`, and again with
+numbers written in words turned into digits (:func:`numbers_as_digits`), so "ten years"
+finds "10 years" and "10 years" finds "ten years". A search normalises the query both ways
+and ranks matches by
 
-1. how the text matches: the whole text, its beginning, anywhere in it;
-2. which text matched: a preferred label, an alternative label or name, a quote;
+1. how a label matches: the whole label, then its beginning; then anything else (a label
+   that holds the query, a quote);
+2. which text matched: a preferred label, an alternative label or name, a quote; then how
+   (whole, beginning, anywhere);
 3. data entities before vocabulary concepts before ontology terms; shorter text first.
 
 It also gives every page its display labels (:meth:`LabelIndex.label`). No HTTP here.
@@ -42,6 +46,11 @@ DISPLAY_ORDER = (SKOS + "prefLabel", RDFS + "label", LG + "name", PREFIX_IRIS["f
 
 _FIELD_RANK = {"preferred": 0, "alternative": 1, "quote": 2}
 _MATCH_RANK = {"exact": 0, "prefix": 1, "substring": 2}
+
+
+def _tier(field: Field, match: Match) -> int:
+    """Exact label matches first, then label prefixes, then label substrings and quotes."""
+    return 2 if field == "quote" else _MATCH_RANK[match]
 _KIND_RANK = {"entity": 0, "concept": 1, "term": 2}
 
 # Latin look-alikes in other scripts, folded to Latin on both sides of a search. The sources
@@ -68,6 +77,87 @@ def normalise(text: str) -> str:
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = bare.casefold().translate(_HOMOGLYPHS)
     return _NOT_WORD.sub(" ", folded).strip()
+
+
+_UNITS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def numbers_as_digits(text: str) -> str:
+    """:func:`normalise`, with each number written in words (up to the thousands: "ten",
+    "seventy-five", "two hundred forty", "five thousand") as its digits, and thousands
+    separators dropped ("10,000" as "10000"). "Million" and "billion" stay words, as the
+    sources write them after digits too ("8 million", "$1.5 billion")."""
+    out: list[str] = []
+    number: _Number | None = None
+    words = normalise(_DIGIT_GROUPS.sub("", text)).split()
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if number is not None and number.take(word, following):
+            continue
+        if number is not None:
+            out.append(str(number.value))
+            number = None
+        if word in _UNITS or word in _TENS:
+            number = _Number()
+            number.take(word, following)
+        else:
+            out.append(word)
+    if number is not None:
+        out.append(str(number.value))
+    return " ".join(out)
+
+
+class _Number:
+    """A number being read word by word: :meth:`take` adds a word that can continue it
+    ("two" after "twenty", "hundred" after "two", "and" between "hundred" and "five") and
+    refuses one that cannot, which then starts a number of its own ("one two" is 1 and 2)."""
+
+    _AFTER = {"zero": ("",), "unit": ("", "tens", "hundred", "thousand", "and"),
+              "teen": ("", "hundred", "thousand", "and"), "tens": ("", "hundred", "thousand", "and"),
+              "hundred": ("unit", "teen"), "thousand": ("unit", "teen", "tens", "hundred"), "and": ("hundred", "thousand")}
+    """The kinds of word each kind may follow ("" at the start)."""
+
+    def __init__(self) -> None:
+        self.thousands = 0
+        self.rest = 0
+        self.last = ""
+
+    @property
+    def value(self) -> int:
+        return self.thousands + self.rest
+
+    def take(self, word: str, following: str) -> bool:
+        kind = _kind(word)
+        if kind is None or self.last not in self._AFTER[kind]:
+            return False
+        if kind == "hundred":
+            if self.rest >= 100:
+                return False
+            self.rest *= 100
+        elif kind == "thousand":
+            if self.thousands:
+                return False
+            self.thousands, self.rest = self.rest * 1000, 0
+        elif kind == "and":
+            if _kind(following) not in ("unit", "teen", "tens"):
+                return False
+        else:
+            self.rest += _UNITS[word] if word in _UNITS else _TENS[word]
+        self.last = kind
+        return True
+
+
+def _kind(word: str) -> str | None:
+    if word in _UNITS:
+        n = _UNITS[word]
+        return "zero" if n == 0 else "unit" if n < 10 else "teen"
+    if word in _TENS:
+        return "tens"
+    return word if word in ("hundred", "thousand", "and") else None
 
 
 def page_path(iri: str) -> str | None:
@@ -104,6 +194,8 @@ class Entry:
     normalised: str
     text: str
     field: Field
+    digits: str
+    """The text as :func:`numbers_as_digits` gives it."""
 
 
 @dataclass(frozen=True)
@@ -133,11 +225,12 @@ class LabelIndex:
             if kind_of(iri) is None:
                 continue
             field: Field = "preferred" if predicate in PREFERRED else "alternative"
-            entries.append(Entry(iri, normalise(text), text, field))
+            entries.append(Entry(iri, normalise(text), text, field, numbers_as_digits(text)))
         for row in sorted(quotes, key=lambda r: (r["s"], r["q"])):
             if kind_of(row["s"]) is not None:
-                entries.append(Entry(row["s"], normalise(row["q"]), row["q"], "quote"))
-        self.entries = [e for e in entries if e.normalised]
+                entries.append(Entry(row["s"], normalise(row["q"]), row["q"], "quote", numbers_as_digits(row["q"])))
+        # Once each: a skos:prefLabel and the rdfs:label the entailed view gives it are one name.
+        self.entries = [e for e in dict.fromkeys(entries) if e.normalised]
         self.types: dict[str, tuple[str, ...]] = {}
         for row in sorted(types, key=lambda r: (r["s"], r["t"])):
             self.types[row["s"]] = (*self.types.get(row["s"], ()), row["t"])
@@ -152,27 +245,26 @@ class LabelIndex:
         wanted = normalise(query)
         if not wanted:
             raise EmptyQuery("q: give at least one letter or digit to search for")
+        wanted_digits = numbers_as_digits(query)
+        # A query without digits, before or after, matches a text's digit form only where it matches its words.
+        by_digits = wanted_digits != wanted or any(ch.isdigit() for ch in wanted)
         best: dict[str, tuple[tuple[int, ...], Entry, Match]] = {}
         shortest: dict[tuple[str, int], int] = {}
-        """The shortest text of an IRI that matches at each match rank: among equal matches,
-        the thing whose name is closest to the query comes first."""
+        """The shortest text of an IRI that matches at each rank: among equal matches, the
+        thing whose name is closest to the query comes first."""
         for entry in self.entries:
             text = entry.normalised
-            if text == wanted:
-                match: Match = "exact"
-            elif text.startswith(wanted):
-                match = "prefix"
-            elif wanted in text:
-                match = "substring"
-            else:
+            found = [m for m in (_match(text, wanted), _digit_match(entry.digits, wanted_digits) if by_digits else None) if m]
+            if not found:
                 continue
-            key = (_MATCH_RANK[match], _FIELD_RANK[entry.field], len(text))
+            match: Match = min(found, key=_MATCH_RANK.__getitem__)
+            key = (_tier(entry.field, match), _FIELD_RANK[entry.field], _MATCH_RANK[match], len(text))
             if entry.iri not in best or key < best[entry.iri][0]:
                 best[entry.iri] = (key, entry, match)
-            at = (entry.iri, _MATCH_RANK[match])
+            at = (entry.iri, key[0])
             shortest[at] = min(shortest.get(at, len(text)), len(text))
         ranked = sorted(best.items(), key=lambda item: (
-            item[1][0][:2], _KIND_RANK[kind_of(item[0]) or "term"], shortest[(item[0], item[1][0][0])],
+            item[1][0][:3], _KIND_RANK[kind_of(item[0]) or "term"], shortest[(item[0], item[1][0][0])],
             normalise(self.label(item[0]) or item[0]), item[0]))
         hits = []
         for iri, (_key, entry, match) in ranked[:limit]:
@@ -180,6 +272,28 @@ class LabelIndex:
             hits.append(Hit(iri, iri[len(ID_IRI):] if kind == "entity" else None, self.label(iri) or short_name(iri),
                             kind, self.types.get(iri, ()), page_path(iri), entry.text, entry.field, match))
         return hits
+
+
+def _match(text: str, wanted: str) -> Match | None:
+    """How ``wanted`` occurs in ``text``: the whole of it, its beginning, or anywhere."""
+    if text == wanted:
+        return "exact"
+    if text.startswith(wanted):
+        return "prefix"
+    return "substring" if wanted in text else None
+
+
+def _digit_match(text: str, wanted: str) -> Match | None:
+    """:func:`_match` on the digit forms, where a match starts at a word, and ends at one
+    when the query ends in a number: "10" finds "10 years", not "2010" nor "100"."""
+    whole_number = wanted.rsplit(" ", 1)[-1].isdigit()
+    at = (" " + text).find(" " + wanted)
+    while at >= 0:
+        end = at + len(wanted)
+        if not whole_number or end == len(text) or text[end] == " ":
+            return "exact" if at == 0 and end == len(text) else "prefix" if at == 0 else "substring"
+        at = (" " + text).find(" " + wanted, at + 1)
+    return None
 
 
 def short_name(iri: str) -> str:
@@ -205,7 +319,10 @@ _LABELS = """SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE {
   ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o))
 }"""
 _QUOTES = "SELECT DISTINCT ?s ?q WHERE { ?s lg:evidence ?e . ?e lg:quote ?q . FILTER(isIRI(?s)) }"
-_TYPES = f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t . FILTER(isIRI(?s) && isIRI(?t) && STRSTARTS(STR(?s), "{BASE_IRI}")) }}"""
+_TYPES = f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t . FILTER(isIRI(?s) && isIRI(?t) && STRSTARTS(STR(?s), "{BASE_IRI}"))
+  FILTER NOT EXISTS {{ ?s a ?narrower . ?narrower rdfs:subClassOf+ ?t . FILTER(?narrower != ?t) }} }}"""
+"""Each thing's most specific classes: not the superclasses the entailed view adds (nor any
+asserted beside a subclass)."""
 
 
 async def build_index(store: GraphStore) -> LabelIndex:

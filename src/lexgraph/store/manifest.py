@@ -11,7 +11,9 @@ Bringing a store up to date (:func:`sync_store`) is all or nothing: the changed 
 parsed in full first (a syntax error stops there, with the store and the manifest as they
 were); then the manifest is marked incomplete, the graphs of changed files are cleared and
 loaded again, and the manifest is written complete. A store whose manifest is incomplete
-(the process died during an update) is rebuilt whole on the next start.
+(the process died during an update) is rebuilt whole on the next start. The entailed graph
+(:mod:`lexgraph.store.entailed`) belongs to no file: it is rebuilt after every change, and
+when ``LEXGRAPH_ENTAILMENT`` differs from the one the manifest records.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import pyoxigraph as ox
 from ..errors import UsageError
 from ..files import open_rdf, syntax_error
 from .embedded import SourceFile, build_store, count_graphs, load_file
+from .entailed import ENTAILED_GRAPH, Entailment, materialise
 
 VERSION = 1
 
@@ -59,6 +62,9 @@ class Manifest:
     complete: bool = True
     graph: str | None = None
     """The graph ``lexgraph load --graph`` put the sources' triples in (None: each file's own)."""
+    entailment: str | None = None
+    """The ``LEXGRAPH_ENTAILMENT`` the entailed graph was built with (None: a manifest from
+    before the entailed graph, so it is built on the next run)."""
 
     @classmethod
     def read(cls, store_dir: Path) -> "Manifest | None":
@@ -73,7 +79,7 @@ class Manifest:
             return cls(sources=raw.get("sources", []), files={}, graphs={}, complete=False)
         files = {f["path"]: FileEntry(**f) for f in raw["files"]}
         return cls(sources=raw["sources"], files=files, graphs=raw["graphs"], complete=raw["complete"],
-                   graph=raw.get("graph"))
+                   graph=raw.get("graph"), entailment=raw.get("entailment"))
 
     def write(self, store_dir: Path) -> None:
         """Atomically: a new file renamed over the old one."""
@@ -81,6 +87,7 @@ class Manifest:
         data: dict[str, Any] = {
             "version": VERSION, "complete": self.complete, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "sources": self.sources, **({"graph": self.graph} if self.graph else {}),
+            **({"entailment": self.entailment} if self.entailment else {}),
             "graphs": dict(sorted(self.graphs.items())),
             "files": [vars(f) for f in sorted(self.files.values(), key=lambda f: f.path)],
         }
@@ -162,6 +169,7 @@ def sync_store(
     sources: Sequence[Path],
     on_progress: Callable[[int, int], None] | None = None,
     graph: str | None = None,
+    entailment: Entailment = "rdfs",
 ) -> SyncResult:
     """Make the store at ``store_dir`` hold exactly ``files``, recording them in its manifest.
 
@@ -171,6 +179,8 @@ def sync_store(
     again (with any other file that writes into one of those graphs). A non-empty folder
     without a manifest is not ours to change: :class:`UsageError`. ``graph`` (the one graph
     the files were given, if any) is recorded, so a later run over the manifest's sources keeps it.
+    The entailed graph is built again after any change, or alone when ``entailment`` is not
+    the one the manifest records.
     """
     sources_text = [str(Path(s).resolve()) for s in sources]
     manifest = Manifest.read(store_dir) if store_dir.exists() else None
@@ -180,8 +190,8 @@ def sync_store(
                              "name a new folder to build one")
         entries = {str(f.path.resolve()): _entry(f) for f in files}
         store_dir.parent.mkdir(parents=True, exist_ok=True)
-        counts = build_store(store_dir, files, on_progress)
-        new = Manifest(sources_text, entries, counts, graph=graph)
+        counts = build_store(store_dir, files, on_progress, entailment)
+        new = Manifest(sources_text, entries, counts, graph=graph, entailment=entailment)
         _fill(entries, files, counts, {})
         new.write(store_dir)
         return SyncResult("built", counts)
@@ -203,8 +213,10 @@ def sync_store(
         changed.append(f)
     removed_files = [e for k, e in manifest.files.items() if k not in by_path]
     if manifest.complete and not changed and not removed_files:
+        if entailment != manifest.entailment:
+            return _entail_again(store_dir, Manifest(sources_text, current, manifest.graphs, graph=graph), entailment)
         if current != manifest.files or sources_text != manifest.sources or graph != manifest.graph:
-            Manifest(sources_text, current, manifest.graphs, graph=graph).write(store_dir)
+            Manifest(sources_text, current, manifest.graphs, graph=graph, entailment=entailment).write(store_dir)
         return SyncResult("reused", dict(manifest.graphs))
 
     # Parse every changed file first: a syntax error leaves store and manifest untouched.
@@ -231,6 +243,7 @@ def sync_store(
             scanned[key] = _scan(f)
 
     Manifest(manifest.sources, manifest.files, manifest.graphs, complete=False, graph=manifest.graph).write(store_dir)
+    affected.add(ENTAILED_GRAPH)
     store = ox.Store(str(store_dir))
     try:
         if not manifest.complete:
@@ -244,6 +257,7 @@ def sync_store(
             done += f.path.stat().st_size
             if on_progress:
                 on_progress(done, total)
+        materialise(store, entailment)
         store.flush()
         counts = {g: n for g, n in manifest.graphs.items() if g not in affected}
         counts.update({g: n for g, n in count_graphs(store, affected).items() if n})
@@ -253,9 +267,26 @@ def sync_store(
     finally:
         store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     _fill(current, reload, counts, scanned)
-    Manifest(sources_text, current, counts, graph=graph).write(store_dir)
-    reloaded = sorted({g for f in reload for g in scanned[str(f.path.resolve())][0]})
-    return SyncResult("updated", counts, reloaded, sorted(affected - set(counts)))
+    Manifest(sources_text, current, counts, graph=graph, entailment=entailment).write(store_dir)
+    reloaded = sorted({g for f in reload for g in scanned[str(f.path.resolve())][0]} | ({ENTAILED_GRAPH} & set(counts)))
+    had = set(manifest.graphs) | (affected - {ENTAILED_GRAPH})  # an entailed graph that stays empty was never there
+    return SyncResult("updated", counts, reloaded, sorted((affected & had) - set(counts)))
+
+
+def _entail_again(store_dir: Path, manifest: Manifest, entailment: Entailment) -> SyncResult:
+    """Only the entailment setting changed: rebuild the entailed graph alone (all or nothing,
+    as any update: the manifest is incomplete meanwhile)."""
+    Manifest(manifest.sources, manifest.files, manifest.graphs, complete=False, graph=manifest.graph).write(store_dir)
+    store = ox.Store(str(store_dir))
+    try:
+        n = materialise(store, entailment)
+        store.flush()
+    finally:
+        store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
+    counts = {g: c for g, c in manifest.graphs.items() if g != ENTAILED_GRAPH} | ({ENTAILED_GRAPH: n} if n else {})
+    Manifest(manifest.sources, manifest.files, counts, graph=manifest.graph, entailment=entailment).write(store_dir)
+    had = ENTAILED_GRAPH in manifest.graphs
+    return SyncResult("updated", counts, [ENTAILED_GRAPH] if n else [], [ENTAILED_GRAPH] if had and not n else [])
 
 
 _none = FileEntry("", 0, 0, "", "", [], 0)
