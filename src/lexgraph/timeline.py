@@ -44,6 +44,7 @@ from .prefixes import LGV_TERMS as LGV
 from .prefixes import RDF_TERMS as RDF
 from .prefixes import sparql_prologue, writable_iri
 from .store.base import GraphStore, QueryRequest
+from .store.hierarchy import Hierarchy, at_or_below, hierarchy
 from .store.select import Gated, Queryable, select
 
 Precision = Literal["day", "month", "year"]
@@ -239,26 +240,28 @@ _DISAGREEMENTS = """SELECT ?c ?d ?kind ?note ?other WHERE { VALUES ?c { $claims 
 _LABELS = """SELECT ?s ?p ?o ?lang WHERE { VALUES ?s { $things }
   ?s ?p ?o FILTER (?p IN (skos:prefLabel, rdfs:label)) BIND (LANG(?o) AS ?lang) }"""
 _TYPES = "SELECT ?s ?t WHERE { VALUES ?s { $things } ?s a ?t }"
-_CATEGORIES = """SELECT ?t ?o WHERE { VALUES ?o { lg:Treaty lg:LegalAct lg:DraftLaw eli:LegalResourceSubdivision
-  org:Organization } ?t rdfs:subClassOf* ?o }"""
-"""The classes that :class:`_Names` sorts things into, with every subclass of each (asked
-apart from the things' types: one query with both is many times slower)."""
-_IS_PARTY = """SELECT DISTINCT ?s WHERE { VALUES ?s { $things } ?s a/rdfs:subClassOf* org:Organization }"""
+_ORGANIZATION = "http://www.w3.org/ns/org#Organization"
+_CATEGORIES = (str(LG.Treaty), str(LG.LegalAct), str(LG.DraftLaw),
+               "http://data.europa.eu/eli/ontology#LegalResourceSubdivision", _ORGANIZATION)
+"""The classes that :class:`_Names` sorts things into (each with every class below it: see
+:mod:`lexgraph.store.hierarchy`, which also says why no query here has a ``subClassOf*`` path)."""
+_IS_PARTY = """SELECT DISTINCT ?s WHERE { VALUES ?s { $things } VALUES ?c { $organizations } ?s a ?c }"""
 _IS_TREATY = """SELECT DISTINCT ?s WHERE { VALUES ?s { $things } ?s a lg:Treaty }"""
 _SOURCE_DATES = "SELECT ?s ?date WHERE { ?s a lg:SourceDocument ; lg:date ?date }"
-_PARTIES = """SELECT DISTINCT ?s ?label WHERE { ?s a/rdfs:subClassOf* org:Organization .
+_PARTIES = """SELECT DISTINCT ?s ?label WHERE { VALUES ?c { $organizations } ?s a ?c .
   OPTIONAL { ?s skos:prefLabel|skos:altLabel|lg:shortName ?label } }"""
 _TREATIES = """SELECT DISTINCT ?s ?label WHERE { ?s a lg:Treaty .
   OPTIONAL { ?s skos:prefLabel|skos:altLabel|lg:shortName ?label } }"""
 _TIMELINE_EVENTS = """SELECT DISTINCT ?event WHERE {
   { ?event a lg:TreatyAction ; lg:party $party }
   UNION { ?event a lg:LegalActEvent ; lg:act/eli:is_part_of* ?act . ?act eli:jurisdiction $party }
-  UNION { ?event lg:concerns $party ; a/rdfs:subClassOf* lg:Event } }"""
+  UNION { VALUES ?c { $events } ?event lg:concerns $party ; a ?c } }"""
 _TREATY_CLAIMS = """SELECT DISTINCT ?claim ?treaty WHERE { ?claim lg:party $party ; lg:treaty ?treaty .
   { ?claim a lg:TreatyAction } UNION { ?claim a lg:TreatyStatus } }"""
-_ACTS = """SELECT DISTINCT ?act ?claim WHERE { ?act eli:jurisdiction $party ; a/rdfs:subClassOf* lg:LegalAct .
+_ACTS = """SELECT DISTINCT ?act ?claim WHERE { VALUES ?c { $acts } ?act eli:jurisdiction $party ; a ?c .
   OPTIONAL { ?claim a lg:LegalActEvent ; lg:act ?act } }"""
-_PARTS = "SELECT DISTINCT ?part ?act WHERE { VALUES ?act { $acts } ?part eli:is_part_of+ ?act }"
+_PART_OF = """SELECT DISTINCT ?part ?whole WHERE { VALUES ?whole { $wholes } ?part eli:is_part_of ?whole .
+  FILTER (isIRI(?part)) }"""
 _CONSTRUCT = """CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?e { $events }
   { ?e ?p ?o BIND (?e AS ?s) FILTER (?p IN (rdf:type, lg:eventKind, lg:date, lg:party, lg:treaty, lg:treatyAct, lg:act,
         lg:organization, lg:concerns, lg:agent, lg:description, lg:evidence)) }
@@ -395,17 +398,18 @@ async def _names(store: GraphStore, iris: Iterable[str], sorted_out: Iterable[st
     if not wanted:
         return _Names([])
     typed = wanted if sorted_out is None else {i for i in sorted_out if i.startswith(("http://", "https://"))}
-    labels, types, categories = await asyncio.gather(
+    labels, types, tree = await asyncio.gather(
         _rows(store, _LABELS, things=wanted), _rows(store, _TYPES, things=typed) if typed else _nothing(),
-        _rows(store, _CATEGORIES))
-    return _Names(labels + _kinds(types, categories))
+        hierarchy(store))
+    return _Names(labels + _kinds(types, tree))
 
 
-def _kinds(types: list[dict[str, str]], categories: list[dict[str, str]]) -> list[dict[str, str]]:
+def _kinds(types: list[dict[str, str]], tree: Hierarchy) -> list[dict[str, str]]:
     """(thing, rdf:type, category) rows from the things' types and each category's subclasses."""
     within: dict[str, set[str]] = {}
-    for row in categories:
-        within.setdefault(row["t"], set()).add(row["o"])
+    for category in _CATEGORIES:
+        for cls in at_or_below(tree, category):
+            within.setdefault(cls, set()).add(category)
     return [{"s": row["s"], "p": str(RDF.type), "o": o} for row in types for o in within.get(row["t"], ())]
 
 
@@ -444,12 +448,14 @@ def _match(text: str | None, rows: list[dict[str, str]], what: str, example: str
     return hits[0]
 
 
-async def _resolve(store: GraphStore, text: str | None, exact: str, every: str, what: str, example: str) -> Ref:
+async def _resolve(store: GraphStore, text: str | None, exact: str, every: str, what: str, example: str,
+                   **slots: Iterable[str]) -> Ref:
     """The thing ``text`` names: first as an IRI or id, asked of the store directly (cheap
-    at any size); failing that by every form of every candidate's name (``every``)."""
+    at any size); failing that by every form of every candidate's name (``every``); ``slots``
+    fill the two queries' other ``$name`` slots."""
     direct = _direct_iris(text or "")
-    hits = [row["s"] for row in await _rows(store, exact, things=direct)] if direct else []
-    iri = hits[0] if len(hits) == 1 else _match(text, await _rows(store, every), what, example)
+    hits = [row["s"] for row in await _rows(store, exact, things=direct, **slots)] if direct else []
+    iri = hits[0] if len(hits) == 1 else _match(text, await _rows(store, every, **slots), what, example)
     return (await _names(store, [iri])).ref(iri)
 
 
@@ -462,7 +468,9 @@ def _direct_iris(text: str) -> set[str]:
 
 async def resolve_party(store: GraphStore, text: str | None) -> Ref:
     """A state or organisation from a full IRI, an id like ``party/kazakhstan`` or a name."""
-    return await _resolve(store, text, _IS_PARTY, _PARTIES, "party", "Kazakhstan, party/kazakhstan")
+    organizations = at_or_below(await hierarchy(store), _ORGANIZATION)
+    return await _resolve(store, text, _IS_PARTY, _PARTIES, "party", "Kazakhstan, party/kazakhstan",
+                          organizations=organizations)
 
 
 async def resolve_treaty(store: GraphStore, text: str | None) -> Ref:
@@ -482,7 +490,8 @@ class _Events:
 
 async def _events_from_store(store: GraphStore, party: str) -> _Events:
     """A party's events, asked of the store: the event list, then their nodes, then names."""
-    iris = [row["event"] for row in await _rows(store, _TIMELINE_EVENTS, party=party)]
+    events = at_or_below(await hierarchy(store), str(LG.Event))
+    iris = [row["event"] for row in await _rows(store, _TIMELINE_EVENTS, party=party, events=events)]
     nodes = await _nodes(store, iris)
     # Categories only rank what a policy event concerns (see _about).
     names = await _names(store, {i for n in nodes.values() for i in n.referenced()} | set(iris),
@@ -788,7 +797,7 @@ def _is_proposed(act: str, claims: list[Claim], names: _Names) -> bool:
 
 async def _act_items(store: GraphStore, party: Ref, day: date, sources: dict[str, Period]) -> list[InForceItem]:
     """Every act under the party's jurisdiction, kept when something says it may be in force."""
-    rows = await _rows(store, _ACTS, party=party.iri)
+    rows = await _rows(store, _ACTS, party=party.iri, acts=at_or_below(await hierarchy(store), str(LG.LegalAct)))
     by_act: dict[str, set[str]] = {}
     for row in rows:
         by_act.setdefault(row["act"], set()).update([row["claim"]] if "claim" in row else [])
@@ -809,10 +818,29 @@ async def _act_items(store: GraphStore, party: Ref, day: date, sources: dict[str
     return sorted(items, key=lambda i: i.subject.label.casefold())
 
 
+async def _parts(store: GraphStore, acts: Iterable[str]) -> list[dict[str, str]]:
+    """(part, act) rows for every part of each act at any depth, one level per query: a
+    ``+`` path from several acts at once is refused, or answered with no rows, by Virtuoso
+    7.2, and a level at a time is as quick anywhere (acts are a few levels deep)."""
+    rows: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    frontier: dict[str, set[str]] = {act: {act} for act in acts}
+    while frontier:
+        below: dict[str, set[str]] = {}
+        for row in await _rows(store, _PART_OF, wholes=frontier):
+            for act in frontier[row["whole"]]:
+                if (row["part"], act) not in seen:
+                    seen.add((row["part"], act))
+                    rows.append({"part": row["part"], "act": act})
+                    below.setdefault(row["part"], set()).add(act)
+        frontier = below
+    return rows
+
+
 async def _article_items(store: GraphStore, acts: list[InForceItem]) -> list[InForceItem]:
     """Articles, parts and paragraphs inherit the status of the act they belong to."""
     by_iri = {a.subject.iri: a for a in acts}
-    rows = await _rows(store, _PARTS, acts=by_iri) if by_iri else []
+    rows = await _parts(store, by_iri)
     nodes = await _nodes(store, {r["part"] for r in rows})
     names = await _names(store, {r["part"] for r in rows} | {i for n in nodes.values() for i in n.referenced()})
     items = []
@@ -830,7 +858,7 @@ async def _article_items(store: GraphStore, acts: list[InForceItem]) -> list[InF
 _ALL_EVENTS = """SELECT DISTINCT ?party ?event WHERE {
   { ?event a lg:TreatyAction ; lg:party ?party }
   UNION { ?event a lg:LegalActEvent ; lg:act/eli:is_part_of* ?act . ?act eli:jurisdiction ?party }
-  UNION { ?event lg:concerns ?party ; a/rdfs:subClassOf* lg:Event } }"""
+  UNION { VALUES ?c { $events } ?event lg:concerns ?party ; a ?c } }"""
 _EVENT_PROPS = (RDF.type, LG.eventKind, LG.date, LG.party, LG.treaty, LG.act, LG.organization, LG.concerns,
                 LG.agent, LG.description, LG.treatyStatus, LG.asOf)
 """The properties ``_PROPS`` reads, read here one at a time for every subject."""
@@ -867,7 +895,8 @@ async def build_timeline_index(store: GraphStore) -> TimelineIndex:
     arrives and is dropped, so that a big store's index never holds all the answers at once."""
     reader = Gated(store, _INDEX_CONCURRENCY)
     by_party: dict[str, list[str]] = {}
-    for row in await _rows(reader, _ALL_EVENTS):
+    tree = await hierarchy(reader)
+    for row in await _rows(reader, _ALL_EVENTS, events=at_or_below(tree, str(LG.Event))):
         by_party.setdefault(intern(row["party"]), []).append(intern(row["event"]))
     nodes = {iri: _Node(iri) for events in by_party.values() for iri in events}
 
@@ -879,11 +908,11 @@ async def build_timeline_index(store: GraphStore) -> TimelineIndex:
                 for row in await _rows(reader, _ALL_LABELS, p=prop)]
 
     reads = await asyncio.gather(
-        _rows(reader, _CONCERNED_TYPES), _rows(reader, _CATEGORIES), *(read_labels(p) for p in _LABEL_PROPS),
+        _rows(reader, _CONCERNED_TYPES), *(read_labels(p) for p in _LABEL_PROPS),
         read(_add_evidence, _ALL_EVIDENCE), read(_add_disagreements, _ALL_DISAGREEMENTS),
         *(read(_add_props, _ALL_OF, p=str(prop)) for prop in _EVENT_PROPS))
-    concerned, categories, *labels = reads[:2 + len(_LABEL_PROPS)]
-    names = _Names([row for rows in labels for row in rows] + _kinds(concerned, categories))
+    concerned, *labels = reads[:1 + len(_LABEL_PROPS)]
+    names = _Names([row for rows in labels for row in rows] + _kinds(concerned, tree))
     return TimelineIndex(by_party, nodes, names)
 
 
