@@ -9,8 +9,16 @@ everything but the drawing works without JavaScript.
 - Events are coloured by class (treaty action, legal act event, policy event…), one row per
   class; contested events (part of an ``lg:Disagreement``) get a dashed red border and a
   "contested" label, on the axis and in the table.
-- A day is drawn as a box at that day; a month or year is drawn as a range over its whole
-  month or year (never as its first day), as :func:`lexgraph.timeline.parse_date` reads it.
+- A day is drawn as a box starting at that day; a month or year is drawn as a bar over its whole
+  month or year (never as its first day), as :func:`lexgraph.timeline.parse_date` reads it,
+  with its label running on after the bar.
+- No label is cut: labels wrap, and rows stack by the label's width as well as the bar's, so
+  events that share a year stand one above the other (``timeline.css`` lets a bar's label
+  overflow it, which vis-timeline counts when it stacks).
+- The drawing has a fixed height set by the style sheet before any script runs (rows beyond
+  it scroll inside it), so drawing shifts nothing on the page. Screens narrower than
+  :data:`WIDE_MEDIA` get no drawing (its bundle is not even loaded): the table turns into a
+  vertical list of the events.
 - Every event links to its entity page, ``/id/<the IRI after https://w3id.org/lexgraph/id/>``.
 - Every value from the graph is HTML-escaped in the table; the drawing gets the events as
   JSON in a ``<script type="application/json">`` element and builds item content with
@@ -23,7 +31,6 @@ import html
 import json
 import urllib.parse
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi.responses import HTMLResponse
@@ -32,11 +39,16 @@ from ..errors import UserError
 from ..prefixes import ID_IRI
 from ..store.base import GraphStore
 from ..timeline import Event, Ref, Timeline, TimelineIndex, parse_date, timeline
+from . import layout
 from .errors import VARY_ACCEPT, status_of
+from .static_assets import STATIC_DIR, static_url
 
-STATIC_PREFIX = "/static"
-VIS_DIR = Path(__file__).parent / "static" / "vis-timeline"
+VIS_DIR = STATIC_DIR / "vis-timeline"
 """Where scripts/build-frontend.sh puts the vis-timeline bundle (generated, not in git)."""
+VIS_JS, VIS_CSS = "vis-timeline/vis-timeline-graph2d.min.js", "vis-timeline/vis-timeline-graph2d.min.css"
+WIDE_MEDIA = "(min-width: 40rem)"
+"""Screens this wide get the drawing; narrower ones the events as a vertical list (timeline.js
+and timeline.css use the same width)."""
 
 # Everything the page loads comes from this server; it fetches nothing after loading.
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -117,9 +129,9 @@ def _row(event: Event) -> str:
         for ev in event.evidence)
     return (f'<tr class="kind-{key}{" contested" if event.disagreements else ""}">'
             f'<td class="date"><time>{_e(event.date)}</time> <small>({_e(event.precision)})</small></td>'
-            f'<td><span class="swatch kind-{key}"></span>{_e(event.cls.label)}</td>'
-            f"<td>{name}</td><td>{_link(event.about)}</td>"
-            f'<td><ul class="evidence">{evidence}</ul></td><td>{contested}</td></tr>')
+            f'<td class="class"><span class="swatch kind-{key}"></span>{_e(event.cls.label)}</td>'
+            f'<td class="event">{name}</td><td class="about">{_link(event.about)}</td>'
+            f'<td class="evidence"><ul class="evidence">{evidence}</ul></td><td class="contested">{contested}</td></tr>')
 
 
 def _form(party: str | None, treaty: str | None, date_from: str | None, date_to: str | None) -> str:
@@ -132,26 +144,22 @@ def _form(party: str | None, treaty: str | None, date_from: str | None, date_to:
             + '<button type="submit">Show</button></form>')
 
 
-def _page(title: str, body: str, script: bool) -> str:
-    vis = ""
-    if script:
-        vis = (f'<link rel="stylesheet" href="{STATIC_PREFIX}/vis-timeline/vis-timeline-graph2d.min.css">\n')
-    scripts = (f'<script src="{STATIC_PREFIX}/vis-timeline/vis-timeline-graph2d.min.js"></script>\n'
-               f'<script src="{STATIC_PREFIX}/timeline.js"></script>\n') if script else ""
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{_e(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-{vis}<link rel="stylesheet" href="{STATIC_PREFIX}/timeline.css">
-</head>
-<body>
-{body}
-{scripts}</body>
-</html>
-"""
+def _page(title: str, description: str, body: str, script: bool) -> str:
+    """The page in the site's layout. The drawing's bundle is loaded by ``timeline.js`` only on a
+    screen wide enough for a time axis (its style sheet, by media query, likewise); a narrow
+    screen gets the events as a vertical list instead (``timeline.css``)."""
+    head = (f'<link rel="stylesheet" href="{_e(static_url(VIS_CSS))}" media="{WIDE_MEDIA}">\n'
+            f'<link rel="stylesheet" href="{_e(static_url("timeline.css"))}">\n') if script else (
+            f'<link rel="stylesheet" href="{_e(static_url("timeline.css"))}">\n')
+    return layout.page(title, description, body, current="timeline", scripts=("timeline.js",) if script else (),
+                       head_extra=head)
+
+
+def _description(result: Timeline) -> str:
+    kinds = sorted({e.cls.label for e in result.events})
+    scope = f" about {result.treaty.label}" if result.treaty else ""
+    return (f"{result.party.label}: {len(result.events)} dated events{scope} ({', '.join(kinds) or 'none'}) "
+            "on a time axis and in a table, each with its source documents and their verbatim words.")
 
 
 def timeline_html(result: Timeline, treaty: str | None, date_from: str | None, date_to: str | None) -> str:
@@ -159,7 +167,8 @@ def timeline_html(result: Timeline, treaty: str | None, date_from: str | None, d
     items, groups = _items(result)
     contested = sum(1 for e in result.events if e.disagreements)
     scope = f" about {_link(result.treaty)}" if result.treaty else ""
-    missing = "" if (VIS_DIR / "vis-timeline-graph2d.min.js").is_file() else (
+    built = (VIS_DIR / "vis-timeline-graph2d.min.js").is_file()
+    missing = "" if built else (
         '<p class="missing">The timeline drawing\'s vis-timeline bundle has not been built on this server: '
         "run <code>bash scripts/build-frontend.sh</code>. The table below lists every event.</p>")
     legend = "".join(f'<li><span class="swatch kind-{_e(g["id"])}"></span>{_e(g["content"])}</li>' for g in groups)
@@ -169,17 +178,24 @@ def timeline_html(result: Timeline, treaty: str | None, date_from: str | None, d
         undated = (f"<details><summary>{len(result.undated_left_out)} undated claims left out (no place on a time "
                    f"axis)</summary><ul>{links}</ul></details>")
     rows = "".join(_row(e) for e in result.events)
-    config = {"items": items, "groups": groups}
-    body = f"""<header>
-  <h1>Timeline: {_link(result.party)}</h1>
-  <p>{len(result.events)} dated events{scope}, as the sources state them ({contested} contested: part of a
-     disagreement between sources). A day is drawn at that day; a month or year the source gives no finer
-     is drawn over the whole month or year. Click an event to open it. Drag to move, Ctrl + wheel to zoom.</p>
-  {_form(result.party.label, treaty, date_from, date_to)}
-</header>
+    config = {"items": items, "groups": groups, "script": static_url(VIS_JS) if built else None}
+    body = f"""<h1>Timeline: {_link(result.party)}</h1>
+<p class="intro">{len(result.events)} dated events{scope}, as the sources state them ({contested} contested: part of a
+   disagreement between sources).<span class="axis-only"> A day is drawn at that day; a month or year the source
+   gives no finer is drawn as a bar over the whole month or year, its label after it.</span> Click an event to open
+   it.</p>
+{_form(result.party.label, treaty, date_from, date_to)}
 {missing}
 <ul class="legend">{legend}<li><span class="swatch contested-swatch"></span>contested</li></ul>
-<div id="timeline" aria-label="The events on a time axis"></div>
+<section class="drawing" aria-labelledby="drawing-title">
+<h2 id="drawing-title" class="visually-hidden">The events on a time axis</h2>
+<div class="tools" role="group" aria-label="Zoom the time axis">
+  <button type="button" data-zoom="in">Zoom in</button> <button type="button" data-zoom="out">Zoom out</button>
+  <button type="button" data-zoom="all">Whole span</button>
+  <span class="hint">Drag to move, Ctrl + wheel to zoom, wheel to scroll the rows.</span>
+</div>
+<div id="timeline"></div>
+</section>
 <noscript><p>The drawing needs JavaScript; the table below lists the same events.</p></noscript>
 <script type="application/json" id="timeline-data">{_json_for_script(config)}</script>
 <h2>Events</h2>
@@ -190,18 +206,20 @@ def timeline_html(result: Timeline, treaty: str | None, date_from: str | None, d
 {undated}
 <p class="api">The same timeline for programs: <code>GET /timeline?party=…</code> with <code>Accept:
 application/json</code>, <code>text/csv</code> or <code>text/turtle</code> (see <a href="/docs">/docs</a>).</p>"""
-    return _page(f"Timeline: {result.party.label}", body, script=True)
+    return _page(f"Timeline: {result.party.label}", _description(result), body, script=True)
+
+
+_FORM_DESCRIPTION = ("A party's dated events (treaty actions, legal-act events, policy events) on a time axis, "
+                     "each with its sources and their verbatim words.")
 
 
 def _problem_html(message: str, party: str | None, treaty: str | None, date_from: str | None,
                   date_to: str | None) -> str:
-    body = f"""<header>
-  <h1>Timeline</h1>
-  <p>A party's dated events (treaty actions, legal-act events, policy events) on a time axis.</p>
-  {_form(party, treaty, date_from, date_to)}
-</header>
+    body = f"""<h1>Timeline</h1>
+<p class="intro">{_FORM_DESCRIPTION}</p>
+{_form(party, treaty, date_from, date_to)}
 <p class="problem">{_e(message)}</p>"""
-    return _page("Timeline", body, script=False)
+    return _page("Timeline", _FORM_DESCRIPTION, body, script=False)
 
 
 async def timeline_page(store: GraphStore, party: str | None, treaty: str | None, date_from: str | None,
