@@ -63,6 +63,15 @@ def entailed(triples: Iterable[tuple[T, T, T]], super_properties: Mapping[T, set
                     yield s, rdf_type, c
 
 
+def implied(triples: Iterable[tuple[T, T, T]], super_properties: Mapping[T, set[T]],
+            super_classes: Mapping[T, set[T]], rdf_type: T) -> set[tuple[T, T, T]]:
+    """The triples among ``triples`` that others among them entail (an event's lg:Event beside
+    its lg:TreatyAction, an rdfs:label beside the same skos:prefLabel): what a view that
+    shows each fact once, by its most specific property and classes, leaves out."""
+    given = set(triples)
+    return given & set(entailed(given, super_properties, super_classes, rdf_type))
+
+
 def entail_hierarchies(data: Graph, ontology: Graph) -> Graph:
     """``data`` plus the triples its subproperty and subclass hierarchies entail."""
     super_properties: dict[Node, set[Node]] = ancestors(ontology.subject_objects(RDFS.subPropertyOf))

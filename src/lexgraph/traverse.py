@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator, Literal, Mapping, TypeVar
 import networkx as nx
 import pyoxigraph as ox
 
+from .entailment import ancestors as hierarchy_closure, implied
 from .errors import InvalidParameter, NotFound
 from .prefixes import BASE_IRI, ID_IRI, PREFIX_IRIS
 from .store.base import GraphStore
@@ -48,6 +49,7 @@ _V = TypeVar("_V")
 LG, ELI = PREFIX_IRIS["lg"], PREFIX_IRIS["eli"]
 RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
 RDFS_LABEL = PREFIX_IRIS["rdfs"] + "label"
+RDFS_SUB_CLASS, RDFS_SUB_PROPERTY = PREFIX_IRIS["rdfs"] + "subClassOf", PREFIX_IRIS["rdfs"] + "subPropertyOf"
 LABEL_PREDICATES = (PREFIX_IRIS["skos"] + "prefLabel", RDFS_LABEL, LG + "name",
                     PREFIX_IRIS["foaf"] + "name", PREFIX_IRIS["dct"] + "title")
 """Where a node's label comes from, best first."""
@@ -353,6 +355,7 @@ process, where three keep two cores busy (measured: two leave a third of the tim
 four gain nothing more); with a remote store, three connections at a time."""
 
 _PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
+_HIERARCHY = f"SELECT ?a ?h ?b WHERE {{ VALUES ?h {{ <{RDFS_SUB_CLASS}> <{RDFS_SUB_PROPERTY}> }} ?a ?h ?b }}"
 _TYPES = f"SELECT ?s ?t WHERE {{ ?s <{RDF_TYPE}> ?t }}"
 _SOURCES = f"SELECT ?claim ?src WHERE {{ {_REPORTED} ; <{LG}evidence> ?e . ?e <{LG}source> ?src }}"
 _DATE_PATTERNS = (
@@ -432,10 +435,25 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
 
     # The predicates first (the links wait for them), then the longest reads, so that neither
     # thread is left with a long one at the end.
-    links, types, sources, *literals = await asyncio.gather(
-        all_links(), select_iris(reader, _TYPES), select_iris(reader, _SOURCES), literals_from(_DATES),
-        *(literals_from(_triples_of(p), p) for p in LABEL_PREDICATES))
-    return ViewRows(links, [row for rows in literals for row in rows], types, sources)  # type: ignore[arg-type]
+    links, types, sources, hierarchy, *literals = await asyncio.gather(
+        all_links(), select_iris(reader, _TYPES), select_iris(reader, _SOURCES), select_iris(reader, _HIERARCHY),
+        literals_from(_DATES), *(literals_from(_triples_of(p), p) for p in LABEL_PREDICATES))
+    return _most_specific(ViewRows(links, [row for rows in literals for row in rows], types, sources),  # type: ignore[arg-type]
+                          hierarchy)
+
+
+def _most_specific(rows: ViewRows, hierarchy: list[tuple[str, ...]]) -> ViewRows:
+    """Each fact once: an edge, a type or a label that a more specific one beside it entails
+    (the store's entailed view, or a superproperty asserted too) is left out, so the view
+    shows lg:concerns and lg:TreatyAction, not also dct:subject, lg:Event and lg:Claim."""
+    super_properties = hierarchy_closure((a, b) for a, h, b in hierarchy if h == RDFS_SUB_PROPERTY)
+    super_classes = hierarchy_closure((a, b) for a, h, b in hierarchy if h == RDFS_SUB_CLASS)
+    typings = [(s, RDF_TYPE, t) for s, t in rows.types]
+    drop = implied([*rows.links, *typings, *rows.literals], super_properties, super_classes, RDF_TYPE)  # type: ignore[list-item]
+    if not drop:
+        return rows
+    return ViewRows([t for t in rows.links if t not in drop], [t for t in rows.literals if t not in drop],  # type: ignore[comparison-overlap]
+                    [(s, t) for s, t in rows.types if (s, RDF_TYPE, t) not in drop], rows.sources)
 
 
 async def build_view(store: GraphStore) -> GraphView:

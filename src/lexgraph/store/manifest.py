@@ -99,12 +99,15 @@ class Manifest:
 @dataclass
 class SyncResult:
     """What :func:`sync_store` did: ``built`` (a new store), ``reused`` (nothing changed) or
-    ``updated`` (the graphs in ``reloaded`` loaded again, ``removed`` dropped)."""
+    ``updated`` (the graphs in ``reloaded`` loaded again from their files, ``removed`` dropped,
+    and the entailed graph built again: ``entailed`` says so)."""
 
     action: str
     counts: dict[str, int]
     reloaded: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    entailed: str = ""
+    """``rebuilt`` or ``removed`` (LEXGRAPH_ENTAILMENT=off) when the entailed graph changed with an update."""
 
     def describe(self, store_dir: Path) -> str:
         total = f"{sum(self.counts.values())} triples in {len(self.counts)} graphs"
@@ -112,8 +115,9 @@ class SyncResult:
             return f"store {store_dir} is up to date with its sources: reused ({total})"
         if self.action == "built":
             return f"built store {store_dir}: {total}"
-        return (f"updated store {store_dir}: reloaded {len(self.reloaded)} graphs, removed {len(self.removed)} "
-                f"({total})")
+        entailed = f", entailed graph {self.entailed}" if self.entailed else ""
+        return (f"updated store {store_dir}: reloaded {len(self.reloaded)} graphs, removed {len(self.removed)}"
+                f"{entailed} ({total})")
 
 
 def sha256(path: Path) -> str:
@@ -268,9 +272,9 @@ def sync_store(
         store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     _fill(current, reload, counts, scanned)
     Manifest(sources_text, current, counts, graph=graph, entailment=entailment).write(store_dir)
-    reloaded = sorted({g for f in reload for g in scanned[str(f.path.resolve())][0]} | ({ENTAILED_GRAPH} & set(counts)))
-    had = set(manifest.graphs) | (affected - {ENTAILED_GRAPH})  # an entailed graph that stays empty was never there
-    return SyncResult("updated", counts, reloaded, sorted((affected & had) - set(counts)))
+    reloaded = sorted({g for f in reload for g in scanned[str(f.path.resolve())][0]})
+    removed = sorted(affected - set(counts) - {ENTAILED_GRAPH})
+    return SyncResult("updated", counts, reloaded, removed, _entailed_change(manifest.graphs, counts))
 
 
 def _entail_again(store_dir: Path, manifest: Manifest, entailment: Entailment) -> SyncResult:
@@ -285,8 +289,13 @@ def _entail_again(store_dir: Path, manifest: Manifest, entailment: Entailment) -
         store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     counts = {g: c for g, c in manifest.graphs.items() if g != ENTAILED_GRAPH} | ({ENTAILED_GRAPH: n} if n else {})
     Manifest(manifest.sources, manifest.files, counts, graph=manifest.graph, entailment=entailment).write(store_dir)
-    had = ENTAILED_GRAPH in manifest.graphs
-    return SyncResult("updated", counts, [ENTAILED_GRAPH] if n else [], [ENTAILED_GRAPH] if had and not n else [])
+    return SyncResult("updated", counts, entailed=_entailed_change(manifest.graphs, counts))
+
+
+def _entailed_change(before: dict[str, int], after: dict[str, int]) -> str:
+    if ENTAILED_GRAPH in after:
+        return "rebuilt"
+    return "removed" if ENTAILED_GRAPH in before else ""
 
 
 _none = FileEntry("", 0, 0, "", "", [], 0)
