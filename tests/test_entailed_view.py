@@ -10,9 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 from lexgraph.config import Settings, load_settings
-from lexgraph.entailment import ancestors, entailed
+from lexgraph.entailment import ancestors, entailed, implied
 from lexgraph.errors import ConfigError, UsageError
+from lexgraph.prefixes import sparql_prologue
 from lexgraph.quality import read_check, run_check
+from lexgraph.search import _TYPES
 from lexgraph.store.embedded import build_store, entailed_ntriples, source_files
 from lexgraph.store.entailed import ENTAILED_GRAPH
 from lexgraph.store.manifest import manifest_path, sync_store
@@ -185,3 +187,17 @@ def test_the_quality_check_finds_a_name_that_is_no_rdfs_label(settings: Settings
     store.load((settings.ontology_dir / "lexgraph.ttl").read_bytes(), format=ox.RdfFormat.TURTLE,
                to_graph=ox.NamedNode("urn:ontology"))
     assert {f.focus for f in run_check(store, check)} == {"urn:alternative"}
+
+
+def test_search_shows_the_most_specific_classes(stores: dict[str, ox.Store]) -> None:
+    shown = {(s, t) for s, t in rows(stores["rdfs"], sparql_prologue() + _TYPES)}
+    assert shown == {(s, t) for s, t in rows(stores["off"], sparql_prologue() + _TYPES)}
+    classes = {t for _, t in shown}
+    assert "https://w3id.org/lexgraph/def/TreatyAction" in classes and "https://w3id.org/lexgraph/def/Event" not in classes
+
+
+def test_a_view_of_each_fact_once() -> None:
+    up = ancestors([("Action", "Event"), ("concerns", "subject")])
+    facts = [("e", "type", "Action"), ("e", "type", "Event"), ("e", "concerns", "x"), ("e", "subject", "x"),
+             ("e", "subject", "y")]
+    assert implied(facts, up, up, "type") == {("e", "type", "Event"), ("e", "subject", "x")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lexgraph.search import EmptyQuery, LabelIndex, normalise, page_path
+from lexgraph.search import EmptyQuery, LabelIndex, normalise, numbers_as_digits, page_path
 
 ID = "https://w3id.org/lexgraph/id/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -106,3 +106,62 @@ def test_page_paths() -> None:
     assert page_path("https://w3id.org/lexgraph/vocab/ratification") == "/vocab/ratification"
     assert page_path("https://w3id.org/lexgraph/def") == "/def"
     assert page_path("http://www.w3.org/ns/prov#Entity") is None
+
+
+@pytest.mark.parametrize(("words", "digits"), [
+    ("ten years", "10 years"), ("zero", "0"), ("seventy-five days", "75 days"), ("twenty one", "21"),
+    ("ninety nine", "99"), ("one hundred", "100"), ("one hundred and five", "105"),
+    ("two hundred forty hours", "240 hours"), ("five thousand monthly", "5000 monthly"),
+    ("ten thousand euro", "10000 euro"), ("the 10,000 euro", "the 10000 euro"), ("eight million", "8 million"),
+])
+def test_numbers_in_words_become_digits(words: str, digits: str) -> None:
+    assert numbers_as_digits(words) == digits
+    assert numbers_as_digits(digits) == digits
+
+
+def test_every_number_to_a_hundred_in_words() -> None:
+    units = "one two three four five six seven eight nine".split()
+    tens = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+    teens = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    spelled = ["zero", *units, *teens] + [f"{t}-{u}" if u else t for t in tens for u in ["", *units]] + ["one hundred"]
+    assert [numbers_as_digits(w) for w in spelled] == [str(n) for n in range(101)]
+
+
+def test_words_that_do_not_continue_a_number_start_another() -> None:
+    assert numbers_as_digits("one two three") == "1 2 3"
+    assert numbers_as_digits("thirteen five") == "13 5"
+    assert numbers_as_digits("and one") == "and 1"  # "and" joins only after hundred or thousand
+    assert numbers_as_digits("one hundred and the") == "100 and the"
+
+
+@pytest.fixture(scope="module")
+def numbers() -> LabelIndex:
+    labels = [label("time-limit/ten", SKOS + "prefLabel", "Limitation period of ten years"),
+              label("time-limit/75", SKOS + "prefLabel", "75 days for a decision"),
+              label("threshold/2010", SKOS + "prefLabel", "Threshold of 2010"),
+              label("act/ten", SKOS + "prefLabel", "10 years"),
+              label("act/ten-years-on", SKOS + "prefLabel", "Ten years on")]
+    quotes = [{"s": ID + "provision/fine", "q": "a fine of up to one hundred monthly calculation indices"},
+              {"s": ID + "provision/exact", "q": "10 years"}]
+    return LabelIndex(labels, quotes, [])
+
+
+def test_numbers_match_as_words_and_as_digits(numbers: LabelIndex) -> None:
+    assert ids(numbers.search("10 years"))[:3] == ["act/ten", "act/ten-years-on", "time-limit/ten"]
+    assert ids(numbers.search("ten years"))[:3] == ["act/ten", "act/ten-years-on", "time-limit/ten"]
+    assert ids(numbers.search("seventy-five days")) == ["time-limit/75"]
+    assert ids(numbers.search("100 monthly")) == ["provision/fine"]
+    assert ids(numbers.search("one hundred monthly")) == ["provision/fine"]
+
+
+def test_a_number_matches_whole_numbers_only_in_digit_form(numbers: LabelIndex) -> None:
+    assert "threshold/2010" not in ids(numbers.search("ten"))  # not "10" inside "2010"
+    assert "threshold/2010" in ids(numbers.search("2010"))
+    assert ids(numbers.search("10 yea")) == ["act/ten", "act/ten-years-on", "time-limit/ten", "provision/exact"]
+
+
+def test_exact_labels_then_prefixes_then_substrings_and_quotes(numbers: LabelIndex) -> None:
+    hits = numbers.search("ten years")
+    assert [(h.id, h.field, h.match) for h in hits] == [
+        ("act/ten", "preferred", "exact"), ("act/ten-years-on", "preferred", "prefix"),
+        ("time-limit/ten", "preferred", "substring"), ("provision/exact", "quote", "exact")]
