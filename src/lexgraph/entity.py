@@ -1,10 +1,15 @@
 """What the entity and ontology pages show, read from any store with plain SELECT queries.
 
-* :func:`describe` gathers one entity: its types and facts (outgoing triples, blank nodes
-  such as evidence and penalties followed two levels down), its own evidence, the claims
+* :func:`describe` gathers one entity: its types and facts (outgoing triples, and the nodes
+  that belong to it followed two levels down: blank nodes, and IRIs under its own such as
+  ``<…/treaty-action/x/evidence/1>`` or ``<…/penalty/2>``), its own evidence, the claims
   about it (claims that point at it, each with its facts and its sources' verbatim quotes),
-  the other things that link to it, and the disagreements it or those claims take part in.
-  ``Entity.triples`` are the outgoing triples with their blank nodes, for Turtle and JSON-LD.
+  everything that links to it grouped by property (a treaty's actions with their dates, an
+  act's articles, a body's claims: at most :data:`MAX_PER_PROPERTY` listed per property, all
+  counted), and the disagreements it or those claims take part in. ``Entity.triples`` are the
+  outgoing triples with the nodes that belong to it, for Turtle and JSON-LD. All of it as asserted: the
+  triples only the entailed view holds (superclasses, superproperties, derived labels) are left
+  out, so a page shows what the data says once.
 * :class:`Catalog` holds the ontology's classes and properties and the vocabularies'
   concepts, with how often the data uses each, read once.
 
@@ -21,6 +26,8 @@ import pyoxigraph as ox
 from .prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS, sparql_prologue, writable_iri
 from .search import VOCAB_IRI, LabelIndex, page_path, short_name
 from .store.base import GraphStore
+from .store.entailed import ENTAILED_GRAPH
+from .store.hierarchy import at_or_below, hierarchy
 from .store.select import select
 
 RDF, RDFS, OWL, SKOS, LG = (PREFIX_IRIS[p] for p in ("rdf", "rdfs", "owl", "skos", "lg"))
@@ -28,8 +35,9 @@ LGV = PREFIX_IRIS["lgv"]
 RDF_TYPE = RDF + "type"
 EVIDENCE, SOURCE, QUOTE, LOCATOR = LG + "evidence", LG + "source", LG + "quote", LG + "locator"
 _XSD_STRING = PREFIX_IRIS["xsd"] + "string"
-MAX_INCOMING = 300
-"""The most incoming links a description lists (a source document is cited hundreds of times)."""
+MAX_PER_PROPERTY = 40
+"""The most incoming links a description lists for one property (a source document is cited
+hundreds of times); the rest are counted."""
 
 
 # --------------------------------------------------------------------------- results
@@ -82,11 +90,26 @@ class Claim:
 
 @dataclass(frozen=True)
 class Link:
-    """``subject`` links to the entity with ``predicate`` (through a blank node: ``through``)."""
+    """``subject`` links to the entity; ``kinds`` are its most specific classes, ``date`` its
+    earliest ``lg:date`` or ``lg:asOf`` as written, ``concept`` what kind of event, status,
+    penalty or indicator it is (for claims, which seldom have a label of their own)."""
 
     subject: Ref
+    kinds: tuple[Ref, ...] = ()
+    date: str | None = None
+    concept: Ref | None = None
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    """The things that link to the entity with ``predicate`` (through a blank node that they
+    reach with ``through``): ``total`` of them, the first :data:`MAX_PER_PROPERTY` in ``links``,
+    dated ones first in date order."""
+
     predicate: Ref
-    through: Ref | None = None
+    through: Ref | None
+    total: int
+    links: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -105,8 +128,7 @@ class Entity:
     facts: tuple[Fact, ...]
     evidence: tuple[Evidence, ...]
     claims: tuple[Claim, ...]
-    incoming: tuple[Link, ...]
-    incoming_truncated: bool
+    incoming: tuple[LinkGroup, ...]
     disagreements: tuple[Disagreement, ...]
     triples: list[ox.Triple] = field(default_factory=list)
 
@@ -133,13 +155,46 @@ _TERM_COLUMNS = """BIND(IF(isIRI(?o), "iri", IF(isBlank(?o), "bnode", "literal")
   BIND(LANG(?o) AS ?lang) BIND(DATATYPE(?o) AS ?dt)"""
 
 
+_ASSERTED = "FILTER NOT EXISTS {{ GRAPH <%s> {{ {s} {p} {o} }} }}" % ENTAILED_GRAPH
+"""Keeps a triple pattern's matches that some graph other than the entailed one holds (the
+entailed graph holds only triples asserted nowhere else)."""
+
+
+def _asserted(s: str, p: str, o: str) -> str:
+    return _ASSERTED.format(s=s, p=p, o=o)
+
+
+def _belongs(node: str, owner: str) -> str:
+    """SPARQL condition: ``node`` belongs to ``owner`` (both variables or IRIs): a blank node,
+    or an IRI under the owner's own, as ``<…/claim/evidence/1>`` is under ``<…/claim>``."""
+    return f'(isBlank({node}) || STRSTARTS(STR({node}), CONCAT(STR({owner}), "/")))'
+
+
 def _closure(subject: str) -> str:
-    """Graph pattern binding ?s ?p ?o to the triples of ``subject`` (a variable or an IRI) and
-    of blank nodes up to two levels below it."""
+    """Graph pattern binding ?s ?p ?o to the asserted triples of ``subject`` (a variable or an
+    IRI) and of the nodes that belong to it, up to two levels below it; ?sk says whether ?s is
+    an IRI or a blank node."""
     return f"""{{ {subject} ?p ?o . BIND({subject} AS ?s) }}
-  UNION {{ {subject} ?p1 ?s . FILTER(isBlank(?s)) ?s ?p ?o }}
-  UNION {{ {subject} ?p1 ?b . FILTER(isBlank(?b)) ?b ?p2 ?s . FILTER(isBlank(?s)) ?s ?p ?o }}
+  UNION {{ {subject} ?p1 ?s . FILTER({_belongs("?s", subject)}) ?s ?p ?o }}
+  UNION {{ {subject} ?p1 ?b . FILTER({_belongs("?b", subject)}) ?b ?p2 ?s . FILTER({_belongs("?s", "?b")}) ?s ?p ?o }}
+  {_asserted("?s", "?p", "?o")}
+  BIND(IF(isBlank(?s), "bnode", "iri") AS ?sk)
   {_TERM_COLUMNS}"""
+
+
+def _links_direct(node: str, p: str) -> str:
+    """Graph pattern binding ?s to the things that link to ``node`` with ``p`` themselves
+    (asserted links only). A node that belongs to another (its evidence, say) is left out: its
+    owner is found by :func:`_links_through`."""
+    return f"""?s {p} {node} . FILTER(isIRI(?s)) {_asserted("?s", p, node)}
+  FILTER NOT EXISTS {{ ?owner ?any ?s . FILTER(isIRI(?owner) && ?owner != ?s && {_belongs("?s", "?owner")}) }}"""
+
+
+def _links_through(node: str, p: str, via: str) -> str:
+    """Graph pattern binding ?s to the things that link to ``node`` through a node of theirs
+    (``?s via ?b . ?b p node``), asserted links only."""
+    return f"""?b {p} {node} . {_asserted("?b", p, node)} ?s {via} ?b .
+  FILTER(isIRI(?s) && ?s != ?b && {_belongs("?b", "?s")}) {_asserted("?s", via, "?b")}"""
 
 
 class _Triples:
@@ -154,8 +209,8 @@ class _Triples:
             self._blanks[label] = ox.BlankNode()
         return self._blanks[label]
 
-    def triple(self, row: dict[str, str], subject_is_iri: bool) -> ox.Triple:
-        subject = ox.NamedNode(row["s"]) if subject_is_iri else self.blank(row["s"])
+    def triple(self, row: dict[str, str]) -> ox.Triple:
+        subject = ox.NamedNode(row["s"]) if row["sk"] == "iri" else self.blank(row["s"])
         kind = row["k"]
         obj: ox.NamedNode | ox.BlankNode | ox.Literal
         if kind == "iri":
@@ -177,18 +232,20 @@ def _order(fact: Fact) -> tuple[int, str, str]:
 
 def _facts(index: LabelIndex, triples: list[ox.Triple], subject: ox.NamedNode | ox.BlankNode,
            depth: int = 0) -> tuple[list[Fact], list[Evidence]]:
-    """The facts of ``subject`` (blank objects expanded) and, apart, its evidence."""
+    """The facts of ``subject`` (the nodes that belong to it expanded) and, apart, its evidence."""
     facts: list[Fact] = []
     evidence: list[Evidence] = []
+    described = {t.subject for t in triples}
     for t in triples:
         if t.subject != subject:
             continue
         o = t.object
-        if t.predicate.value == EVIDENCE and isinstance(o, ox.BlankNode):
-            evidence.append(_evidence(index, triples, o))
+        if t.predicate.value == EVIDENCE and o in described:
+            evidence.append(_evidence(index, triples, o))  # type: ignore[arg-type]
             continue
         if isinstance(o, ox.NamedNode):
-            value = Value(ref(index, o.value).label, ref=ref(index, o.value))
+            nested = _facts(index, triples, o, depth + 1)[0] if o in described and depth < 2 else []
+            value = Value(ref(index, o.value).label, ref=ref(index, o.value), facts=tuple(nested))
         elif isinstance(o, ox.BlankNode):
             nested = _facts(index, triples, o, depth + 1)[0] if depth < 2 else []
             value = Value("", facts=tuple(nested))
@@ -201,7 +258,7 @@ def _facts(index: LabelIndex, triples: list[ox.Triple], subject: ox.NamedNode | 
     return sorted(facts, key=_order), evidence
 
 
-def _evidence(index: LabelIndex, triples: list[ox.Triple], node: ox.BlankNode) -> Evidence:
+def _evidence(index: LabelIndex, triples: list[ox.Triple], node: ox.NamedNode | ox.BlankNode) -> Evidence:
     values: dict[str, str] = {}
     for t in triples:
         if t.subject == node:
@@ -219,17 +276,18 @@ async def describe(store: GraphStore, index: LabelIndex, iri: str) -> Entity | N
         return None
     prologue = sparql_prologue()
     node = f"<{iri}>"
-    own_q = f"SELECT ?s ?p ?o ?k ?lang ?dt WHERE {{\n  {_closure(node)}\n}}"
-    incoming_q = f"""SELECT DISTINCT ?s ?p ?b ?via WHERE {{
-  {{ ?s ?p {node} . FILTER(isIRI(?s)) }}
-  UNION {{ ?b ?p {node} . FILTER(isBlank(?b)) ?s ?via ?b . FILTER(isIRI(?s)) }}
-}} ORDER BY ?s ?p LIMIT {MAX_INCOMING + 1}"""
-    claims_q = f"""SELECT DISTINCT ?c ?s ?p ?o ?k ?lang ?dt WHERE {{
-  {{ SELECT DISTINCT ?c WHERE {{ ?c ?via {node} . FILTER(isIRI(?c)) ?c a/rdfs:subClassOf* lg:Claim }} }}
+    # The classes of claims named, not reached by a subClassOf* path: see lexgraph.store.hierarchy.
+    claim_classes = " ".join(f"<{c}>" for c in sorted(at_or_below(await hierarchy(store), PREFIX_IRIS["lg"] + "Claim")))
+    own_q = f"SELECT ?s ?sk ?p ?o ?k ?lang ?dt WHERE {{\n  {_closure(node)}\n}}"
+    incoming_q = f"""SELECT ?p ?via (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  {{ {_links_direct(node, "?p")} }} UNION {{ {_links_through(node, "?p", "?via")} }}
+}} GROUP BY ?p ?via"""
+    claims_q = f"""SELECT DISTINCT ?c ?s ?sk ?p ?o ?k ?lang ?dt WHERE {{
+  {{ SELECT DISTINCT ?c WHERE {{ VALUES ?cls {{ {claim_classes} }} ?c ?via {node} . FILTER(isIRI(?c)) ?c a ?cls }} }}
   {_closure("?c")}
 }}"""
     disagreements_q = f"""SELECT DISTINCT ?d ?kind ?note ?member WHERE {{
-  {{ ?d lg:between {node} }} UNION {{ ?x ?via {node} . ?x a/rdfs:subClassOf* lg:Claim . ?d lg:between ?x }}
+  {{ ?d lg:between {node} }} UNION {{ VALUES ?cls {{ {claim_classes} }} ?x ?via {node} . ?x a ?cls . ?d lg:between ?x }}
   ?d a lg:Disagreement ; lg:between ?member .
   OPTIONAL {{ ?d lg:disagreementKind ?kind }} OPTIONAL {{ ?d skos:note ?note }}
 }}"""
@@ -239,31 +297,47 @@ async def describe(store: GraphStore, index: LabelIndex, iri: str) -> Entity | N
         return None
 
     reader = _Triples()
-    triples = [reader.triple(row, row["s"] == iri) for row in own]
+    triples = [reader.triple(row) for row in own]
     subject = ox.NamedNode(iri)
     facts, evidence = _facts(index, triples, subject)
     types = tuple(sorted({ref(index, t.object.value) for t in triples
                           if t.subject == subject and t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)},
                          key=lambda r: r.label))
 
-    claims = _claims(index, iri, claim_rows, incoming)
-    claim_iris = {c.ref.iri for c in claims}
-    links = tuple(
-        Link(ref(index, row["s"]), predicate_ref(index, row["via"] if "b" in row else row["p"]),
-             predicate_ref(index, row["p"]) if "b" in row else None)
-        for row in incoming[:MAX_INCOMING] if row["s"] not in claim_iris)
-    return Entity(ref(index, iri), iri[len(ID_IRI):], types, tuple(facts), tuple(evidence), claims,
-                  links, len(incoming) > MAX_INCOMING, _disagreements(index, disagreement_rows), triples)
+    groups = await asyncio.gather(*(_link_group(store, index, node, row) for row in incoming
+                                    if writable_iri(row["p"]) and writable_iri(row.get("via", row["p"]))))
+    return Entity(ref(index, iri), iri[len(ID_IRI):], types, tuple(facts), tuple(evidence), _claims(index, iri, claim_rows),
+                  tuple(sorted(groups, key=lambda g: (g.predicate.label.casefold(), g.through.label if g.through else ""))),
+                  _disagreements(index, disagreement_rows), triples)
 
 
-def _claims(index: LabelIndex, iri: str, rows: list[dict[str, str]], incoming: list[dict[str, str]]) -> tuple[Claim, ...]:
+_CONCEPTS = "lg:eventKind|lg:treatyStatus|lg:penaltyKind|lg:indicator"
+"""The properties that say what kind of event, status, penalty or observation a claim is."""
+
+
+async def _link_group(store: GraphStore, index: LabelIndex, node: str, row: dict[str, str]) -> LinkGroup:
+    """The first links of one property (``row`` from the counting query), with their dates."""
+    through = row.get("via")
+    pattern = _links_through(node, f"<{row['p']}>", f"<{through}>") if through else _links_direct(node, f"<{row['p']}>")
+    rows = await select(store, sparql_prologue() + f"""SELECT ?s (MIN(STR(?d)) AS ?date) (MIN(?c) AS ?concept) WHERE {{
+  {pattern} OPTIONAL {{ ?s lg:date|lg:asOf ?d }} OPTIONAL {{ ?s {_CONCEPTS} ?c }}
+}} GROUP BY ?s ORDER BY ?s LIMIT {MAX_PER_PROPERTY}""")
+    links = [Link(ref(index, r["s"]), tuple(ref(index, t) for t in index.types.get(r["s"], ())), r.get("date"),
+                  ref(index, r["concept"]) if "concept" in r else None) for r in rows]
+    links.sort(key=lambda link: (link.date is None, link.date or "", link.subject.label.casefold()))
+    if through:
+        return LinkGroup(predicate_ref(index, through), predicate_ref(index, row["p"]), int(row["n"]), tuple(links))
+    return LinkGroup(predicate_ref(index, row["p"]), None, int(row["n"]), tuple(links))
+
+
+def _claims(index: LabelIndex, iri: str, rows: list[dict[str, str]]) -> tuple[Claim, ...]:
     by_claim: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_claim.setdefault(row["c"], []).append(row)
     out = []
     for claim_iri, claim_rows in by_claim.items():
         reader = _Triples()
-        triples = [reader.triple(r, r["s"] == claim_iri) for r in claim_rows]
+        triples = [reader.triple(r) for r in claim_rows]
         subject = ox.NamedNode(claim_iri)
         facts, evidence = _facts(index, triples, subject)
         via = tuple(sorted({f.predicate for f in facts if f.value.ref and f.value.ref.iri == iri}, key=lambda r: r.label))

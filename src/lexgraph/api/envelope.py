@@ -4,7 +4,9 @@ It sets what must hold for all answers, so no route can forget it: ``nosniff`` o
 answer; on every HTML page a Content-Security-Policy header with ``frame-ancestors 'none'``
 (a page's own policy is kept and completed; a page without one gets :data:`DEFAULT_CSP`);
 CORS headers for browser notebooks, on errors too; the CORS preflight (``OPTIONS``) answered
-here with 204; and a JSON 500 if anything below fails before it has answered.
+here with 204; ``HEAD`` wherever ``GET`` works (the layers below see a ``GET``; the answer keeps
+the GET's status and headers, Content-Length included, and loses its body); and a JSON 500 if
+anything below fails before it has answered.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ log = logging.getLogger("lexgraph.api")
 DEFAULT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 EXPOSED = b"X-Result-Count, X-Result-Capped, X-Result-Limit, Retry-After"
-ALLOWED_METHODS = b"GET, POST, OPTIONS"
+ALLOWED_METHODS = b"GET, HEAD, POST, OPTIONS"
 ALLOWED_HEADERS = b"Accept, Content-Type"
 _INTERNAL_ERROR = b'{"error":"internal_error","message":"internal server error"}'
 
@@ -60,6 +62,9 @@ class Envelope:
         if scope["method"] == "OPTIONS":
             await self._preflight(send, cross_origin)
             return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
         started = False
 
         async def send_finished(message: Message) -> None:
@@ -67,6 +72,10 @@ class Envelope:
             if message["type"] == "http.response.start":
                 started = True
                 message["headers"] = finish_headers(list(message.get("headers", [])), cross_origin)
+            elif head and message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # the GET's body, left out; only its end is sent
+                message = {"type": "http.response.body", "body": b""}
             await send(message)
 
         try:

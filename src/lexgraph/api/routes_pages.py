@@ -15,12 +15,13 @@ graph is escaped. The descriptions come from :mod:`lexgraph.entity`.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ..entity import Catalog, Claim, Entity, Evidence, Fact, Ref, Term, describe, ref
+from ..entity import Catalog, Claim, Entity, Evidence, Fact, Link, Ref, Term, Value, describe, ref
 from ..media import GRAPH_FORMATS, NotAcceptable, choose, prefers_html
 from ..prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS
 from ..results import write_graph
@@ -29,6 +30,7 @@ from ..traverse import UnknownNode, neighbours
 from . import layout
 from .errors import VARY_ACCEPT, error_response
 from .layout import esc
+from .page_links import in_force_href, timeline_href
 from .state import get_state
 
 router = APIRouter(tags=["pages"])
@@ -147,6 +149,8 @@ def html_response(title: str, description: str, body: str, *, current: str = "",
 
 def _value(fact: Fact) -> str:
     v = fact.value
+    if v.ref is not None and v.facts:  # a node of its own (a penalty, a time limit): its page and its facts
+        return link(v.ref) + _value(Fact(fact.predicate, Value("", facts=v.facts)))
     if v.ref is not None:
         return link(v.ref)
     if v.facts:
@@ -181,6 +185,21 @@ def _claim_title(claim: Claim) -> str:
     return ": ".join(p for p in parts[:2] if p) + (f" ({dates[0]})" if dates else "")
 
 
+_PARTY_PROPERTIES = (LG + "party", PREFIX_IRIS["eli"] + "jurisdiction")
+
+
+def _party_views(entity: Entity) -> str:
+    """For a party (a state, or what treaty actions or acts name as party or jurisdiction):
+    links to its timeline and in-force view."""
+    is_party = any(t.iri == LG + "State" for t in entity.types) or any(
+        g.predicate.iri in _PARTY_PROPERTIES and g.through is None for g in entity.incoming)
+    if not is_party:
+        return ""
+    name = esc(entity.ref.label)
+    return (f'<p class="party-views">Views: <a href="{esc(timeline_href(entity.ref.iri))}">{name}\'s timeline</a> · '
+            f'<a href="{esc(in_force_href(entity.ref.iri))}">what bound {name} on a given day</a></p>')
+
+
 def entity_description(entity: Entity) -> str:
     """The page's meta description: what the entity is, and what the page shows of it."""
     kinds = ", ".join(t.label for t in entity.types) or "Entity"
@@ -196,7 +215,7 @@ def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, R
                  f'<a href="{esc(me.page)}?format=jsonld">JSON-LD</a>')
     parts = [f"""<h1>{esc(me.label)}</h1>
 <p class="iri"><code>{esc(me.iri)}</code></p>
-<p class="types">Type: {types}. Data: {rdf_links}. Terms: <a href="/def">ontology</a>.</p>""",
+<p class="types">Type: {types}. Data: {rdf_links}. Terms: <a href="/def">ontology</a>.</p>{_party_views(entity)}""",
              f'<section id="facts"><h2>Facts</h2>{_facts_table([f for f in entity.facts if f.predicate.iri != PREFIX_IRIS["rdf"] + "type"])}</section>']
     if entity.evidence:
         parts.append(f'<section id="evidence"><h2>Evidence</h2>{_evidence(entity.evidence)}</section>')
@@ -217,12 +236,7 @@ def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, R
             items.append(f'<li class="disagreement"><p><strong>{kind}</strong> ({link(d.ref, "details")}) between {between}</p>{note}</li>')
         parts.append(f'<section id="disagreements"><h2>Disagreements</h2><ul>{"".join(items)}</ul></section>')
     if entity.incoming:
-        items = []
-        for link_ in entity.incoming:
-            through = f" › {link(link_.through)}" if link_.through else ""
-            items.append(f"<li>{link(link_.subject)} — {link(link_.predicate)}{through}</li>")
-        more = "<p>Only the first links are listed.</p>" if entity.incoming_truncated else ""
-        parts.append(f'<section id="incoming"><h2>Linked from ({len(entity.incoming)})</h2><ul class="links">{"".join(items)}</ul>{more}</section>')
+        parts.append(_incoming(entity))
     if neighbourhood:
         items = []
         for other, via in neighbourhood:
@@ -232,6 +246,34 @@ def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, R
         parts.append(f'<section id="neighbourhood"><h2>Neighbourhood</h2><ul class="links">{"".join(items)}</ul>{more}'
                      f'<p><a href="/graph/neighbours?node={esc(entity.id)}">as JSON</a></p></section>')
     return "\n".join(parts)
+
+
+def _link_row(item: Link) -> str:
+    """One thing that links here: its date, its label (for a claim without one, what kind of
+    event or status it is) and its classes."""
+    kinds = ", ".join(k.label for k in item.kinds)
+    date = f'<time class="date">{esc(item.date)}</time> ' if item.date else ""
+    named = item.subject.label != short_name(item.subject.iri) or item.concept is None
+    text = item.subject.label if named else item.concept.label  # type: ignore[union-attr]
+    tag = f' <span class="tag">{esc(kinds)}</span>' if kinds else ""
+    return f"<li>{date}{link(item.subject, text)}{tag}</li>"
+
+
+def _incoming(entity: Entity) -> str:
+    """What links to the entity, one list per property, dated things first in date order."""
+    total = sum(g.total for g in entity.incoming)
+    groups = []
+    for g in entity.incoming:
+        name = link(g.predicate) + (f" › {link(g.through)}" if g.through else "")
+        pattern = f"?thing <{g.predicate.iri}> " + (f"[ <{g.through.iri}> <{entity.ref.iri}> ]" if g.through
+                                                     else f"<{entity.ref.iri}>")
+        every = "/sparql#" + urlencode({"query": f"SELECT ?thing WHERE {{ {pattern} }}"})
+        more = (f'<p class="via">The first {len(g.links)} of {g.total} are listed; '
+                f'<a href="{esc(every)}">list them all in the SPARQL editor</a>.</p>' if g.total > len(g.links) else "")
+        groups.append(f'<section class="link-group"><h3>As {name} ({g.total})</h3>'
+                      f'<ul class="links">{"".join(_link_row(i) for i in g.links)}</ul>{more}</section>')
+    return (f'<section id="incoming"><h2>Links to it ({total})</h2><p>Things that name {esc(entity.ref.label)}, '
+            f'grouped by the property they name it with.</p>{"".join(groups)}</section>')
 
 
 def _iri_list(catalog: Catalog, index: LabelIndex, iris: tuple[str, ...]) -> str:

@@ -1,14 +1,16 @@
-"""``/sparql``: the SPARQL 1.1 Protocol for queries, the service description, the editor page."""
+"""``/sparql``: the SPARQL 1.1 Protocol for queries, the service description, the editor page;
+``/``: the home page for browsers (:mod:`.home_page`), the service description for programs."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import LexgraphError
 from ..media import negotiate, prefers_html
 from ..results import write_graph
 from .errors import VARY_ACCEPT, error_response
+from .home_page import home_page
 from .pages import EDITOR_CSP, editor_page
 from .state import ServiceState, get_state
 
@@ -62,8 +64,13 @@ async def sparql(request: Request, state: ServiceState = Depends(get_state)) -> 
 
 @router.get("/", include_in_schema=False)
 async def home(request: Request, state: ServiceState = Depends(get_state)) -> Response:
-    """Browsers get the editor; programs get the service description, as at /sparql."""
+    """Browsers get the home page, or the editor for an old editor link (``/?query=…``, moved
+    into the fragment the editor reads); programs get the service description, as at /sparql."""
     try:
+        if prefers_html(request.headers.get("accept")):
+            if "query" in request.query_params:
+                return RedirectResponse("/sparql#" + request.url.query, status_code=303)
+            return await home_page(state)
         return await _no_query(request, state)
     except LexgraphError as exc:
         return error_response(exc)
