@@ -18,6 +18,7 @@ from ..media import GRAPH_FORMATS, pick, prefers_html
 from ..results import Answer
 from ..timeline import InForce, Timeline, as_json, in_force, timeline, timeline_csv, timeline_graph
 from .errors import VARY_ACCEPT
+from .in_force_page import in_force_page
 from .routes_timeline_page import timeline_page
 from .state import ServiceState, get_state
 
@@ -276,11 +277,13 @@ async def get_timeline(
         "weighed (with their evidence) and the disagreements among them. `in force` only when the sources' "
         "stated dates of entry into force are all on or before the day; a stated month or year that straddles "
         "the day, a joining or adoption with no entry into force recorded, a `party` status, or a draft whose "
-        "adoption no source records, give `unknown`. Articles inherit the status of their act. "
+        "adoption no source records, give `unknown`. Articles inherit the status of their act. A browser (`Accept` "
+        "preferring `text/html`) gets the in-force page: a form, and tables of what was in force and what is "
+        "unknown with the reasons and the sources' quotes. "
         "Example: `/in-force?party=kazakhstan&date=2005-01-01`."),
     response_model=None,
     responses={200: {"model": InForceModel, "description": "What was in force.",
-                     "content": {JSON: {"example": IN_FORCE_EXAMPLE}}},
+                     "content": {JSON: {"example": IN_FORCE_EXAMPLE}, "text/html": {"schema": {"type": "string"}}}},
                **_ERRORS},
 )
 async def get_in_force(
@@ -291,6 +294,8 @@ async def get_in_force(
                              openapi_examples={"day": {"summary": "A day", "value": "2005-01-01"}}),
     state: ServiceState = Depends(get_state),
 ) -> Response:
+    if prefers_html(request.headers.get("accept")):  # a browser: the page (in_force_page)
+        return await in_force_page(state, party, date)
     pick(request.headers.get("accept"), (JSON,))
 
     async def produce() -> tuple[bytes, str]:
