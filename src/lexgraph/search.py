@@ -28,6 +28,7 @@ from urllib.parse import quote
 from .errors import UserError
 from .prefixes import BASE_IRI, ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS, sparql_prologue
 from .store.base import GraphStore
+from .store.hierarchy import Hierarchy, hierarchy
 from .store.select import select
 
 SKOS, RDFS, LG = PREFIX_IRIS["skos"], PREFIX_IRIS["rdfs"], PREFIX_IRIS["lg"]
@@ -319,16 +320,26 @@ _LABELS = """SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE {
   ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o))
 }"""
 _QUOTES = "SELECT DISTINCT ?s ?q WHERE { ?s lg:evidence ?e . ?e lg:quote ?q . FILTER(isIRI(?s)) }"
-_TYPES = f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t . FILTER(isIRI(?s) && isIRI(?t) && STRSTARTS(STR(?s), "{BASE_IRI}"))
-  FILTER NOT EXISTS {{ ?s a ?narrower . ?narrower rdfs:subClassOf+ ?t . FILTER(?narrower != ?t) }} }}"""
-"""Each thing's most specific classes: not the superclasses the entailed view adds (nor any
-asserted beside a subclass)."""
+_TYPES = f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t . FILTER(isIRI(?s) && isIRI(?t) && STRSTARTS(STR(?s), "{BASE_IRI}")) }}"""
+
+
+def _most_specific(types: list[dict[str, str]], tree: Hierarchy) -> list[dict[str, str]]:
+    """Each thing's most specific classes: not the superclasses the entailed view adds (nor any
+    asserted beside a subclass). Worked out here from the class hierarchy rather than by a
+    ``subClassOf+`` path in the query, which Virtuoso 7.2 evaluates wrongly (see
+    :mod:`lexgraph.store.hierarchy`)."""
+    by_thing: dict[str, set[str]] = {}
+    for row in types:
+        by_thing.setdefault(row["s"], set()).add(row["t"])
+    return [{"s": s, "t": t} for s, classes in by_thing.items() for t in classes
+            if not any(t != other and other in tree.get(t, ()) for other in classes)]
 
 
 async def build_index(store: GraphStore) -> LabelIndex:
     """Read the index from any store with three SELECT queries."""
     prologue = sparql_prologue()
-    labels, quotes, types = await asyncio.gather(
-        select(store, prologue + _LABELS), select(store, prologue + _QUOTES), select(store, prologue + _TYPES))
-    return LabelIndex(labels, quotes, types)
+    labels, quotes, types, tree = await asyncio.gather(
+        select(store, prologue + _LABELS), select(store, prologue + _QUOTES), select(store, prologue + _TYPES),
+        hierarchy(store))
+    return LabelIndex(labels, quotes, _most_specific(types, tree))
 
