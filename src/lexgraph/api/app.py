@@ -17,7 +17,6 @@ import re
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..catalog import named_queries
@@ -27,14 +26,12 @@ from ..exports import Exports
 from ..store.base import GraphStore
 from ..store.changes import watch
 from ..cache import AnswerCache
-from . import routes_data, routes_graph, routes_pages, routes_sparql, routes_timeline
+from . import routes_data, routes_graph, routes_pages, routes_sparql, routes_timeline, static_delivery
+from .compression import CompressHTML
 from .envelope import Envelope
 from .query_endpoint import LexgraphASGI, QueryEndpoint
 from .errors import install_error_handlers
 from .state import ServiceState
-
-STATIC_DIR = Path(__file__).parent / "static"
-
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
@@ -96,8 +93,8 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Enve
     app.include_router(routes_timeline.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    return Envelope(LexgraphASGI(app, QueryEndpoint(state)))
+    app.include_router(static_delivery.router)
+    return Envelope(LexgraphASGI(CompressHTML(app), QueryEndpoint(state)))
 
 
 def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
