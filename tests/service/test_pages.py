@@ -183,3 +183,108 @@ def test_pages_work_over_a_remote_store_too(server: Server) -> None:
     assert any(t.predicate.value.endswith("/def/quote") for t in triples)
     assert get(server, "/search", q="оn arbitration").json()[0]["id"] == "act/kz/arbitration-law-2016"
     assert get(server, "/def/TreatyAction").json()["usage"]["instances"] > 0
+
+
+# --------------------------------------------------------------------------- links to an entity
+
+SPARQL_PREFIXES = ("PREFIX lg: <https://w3id.org/lexgraph/def/> PREFIX eli: <http://data.europa.eu/eli/ontology#> ")
+
+
+def rows(server: Server, query: str) -> list[dict[str, str]]:
+    answer = get(server, "/sparql", "application/sparql-results+json", query=SPARQL_PREFIXES + query)
+    assert answer.status_code == 200, answer.text
+    return [{k: v["value"] for k, v in row.items()} for row in answer.json()["results"]["bindings"]]
+
+
+def page_of(iri: str) -> str:
+    return "/id/" + iri[len(ID):]
+
+
+def link_group(browser, predicate_page: str):  # type: ignore[no-untyped-def]
+    """The section of #incoming whose heading names the property with this page."""
+    from selenium.webdriver.common.by import By
+
+    return browser.find_element(By.XPATH, f"//section[@id='incoming']/section[h3/a[@href='{predicate_page}']]")
+
+
+def test_a_treaty_lists_its_actions_with_their_dates_and_an_act_its_articles(  # type: ignore[no-untyped-def]
+        browser, embedded_server: Server, tmp_path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from .screens import screenshot
+
+    actions = rows(embedded_server, f"SELECT DISTINCT ?a ?d WHERE {{ ?a lg:treaty <{WCT}> OPTIONAL {{ ?a lg:date ?d }} }}")
+    assert any("d" in a for a in actions)
+    browser.set_window_size(1400, 1000)
+    browser.get(embedded_server.url + "/id/treaty/wct")
+    group = link_group(browser, "/def/treaty")
+    assert group.find_element(By.TAG_NAME, "h3").text.endswith(f"({len(actions)})")
+    items = group.find_elements(By.CSS_SELECTOR, "li")
+    assert len(items) == len(actions)
+    for action in actions:
+        item = group.find_element(By.XPATH, f".//li[a[@href='{page_of(action['a'])}']]")
+        assert item in items
+        if "d" in action:
+            assert item.find_element(By.TAG_NAME, "time").text == action["d"]
+    dates = [i.find_element(By.TAG_NAME, "time").text for i in items if i.find_elements(By.TAG_NAME, "time")]
+    assert dates == sorted(dates)  # dated ones in date order
+    browser.execute_script("document.getElementById('incoming').scrollIntoView()")
+    screenshot(browser, "entity-incoming-links", tmp_path)
+
+    act = ID + "act/kz/civil-code"
+    articles = {page_of(r["x"]) for r in rows(embedded_server, f"SELECT ?x WHERE {{ ?x eli:is_part_of <{act}> }}")}
+    assert articles
+    browser.get(embedded_server.url + page_of(act))
+    group = link_group(browser, "http://data.europa.eu/eli/ontology#is_part_of")
+    assert {a.get_attribute("href").removeprefix(embedded_server.url) for a in group.find_elements(By.CSS_SELECTOR, "li a")} == articles
+
+
+def test_links_from_hundreds_are_counted_and_bounded(embedded_server: Server) -> None:
+    from lexgraph.entity import MAX_PER_PROPERTY
+
+    source = ID + "source/cable-almaty-000753"
+    citing = rows(embedded_server, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s lg:evidence ?e . ?e lg:source <{source}> }}")
+    total = int(citing[0]["n"])
+    assert total > MAX_PER_PROPERTY
+    page = get(embedded_server, page_of(source), BROWSER).text
+    incoming = page.split('<section id="incoming">', 1)[1].split("</section></section>", 1)[0]
+    heading = re.search(r'<h3>As <a href="/def/evidence">[^<]+</a> › <a href="/def/source">[^<]+</a> \((\d+)\)</h3>', incoming)
+    assert heading and int(heading.group(1)) == total
+    assert incoming.count("<li>") == MAX_PER_PROPERTY
+    assert f"The first {MAX_PER_PROPERTY} of {total} are listed" in incoming and 'href="/sparql#query=' in incoming
+
+
+def test_a_party_page_leads_to_its_timeline_and_in_force_view(browser, embedded_server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(embedded_server.url + "/id/party/kazakhstan")
+    views = browser.find_element(By.CSS_SELECTOR, "p.party-views")
+    views.find_element(By.PARTIAL_LINK_TEXT, "timeline").click()
+    assert browser.current_url == embedded_server.url + "/timeline?party=party/kazakhstan"
+    assert "Kazakhstan" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.back()
+    browser.find_element(By.CSS_SELECTOR, "p.party-views").find_element(By.PARTIAL_LINK_TEXT, "on a given day").click()
+    assert browser.current_url == embedded_server.url + "/in-force?party=party/kazakhstan"
+    assert browser.find_element(By.CSS_SELECTOR, "#in-force-party option[selected]").text == "Kazakhstan"
+    # Not every entity is a party.
+    assert get(embedded_server, "/id/treaty/wct", BROWSER).text.count('class="party-views"') == 0
+
+
+# --------------------------------------------------------------------------- HEAD
+
+
+@pytest.mark.parametrize("path,accept", [
+    ("/", BROWSER), ("/", "text/turtle"), ("/id/treaty/wct", BROWSER), ("/id/treaty/wct", "text/turtle"),
+    ("/def", None), ("/search?q=wct", None), ("/in-force?party=kazakhstan&date=2005-01-01", BROWSER),
+    ("/timeline?party=kazakhstan", "text/csv"), ("/health", None), ("/data", None), ("/data/lexgraph.ttl", None),
+    ("/sparql?query=ASK%20%7B%7D", None), ("/static/pages.css", None), ("/openapi.json", None),
+    ("/id/no/such/thing", BROWSER),
+])
+def test_head_answers_as_get_does_without_a_body(embedded_server: Server, path: str, accept: str | None) -> None:
+    headers = {"Accept": accept} if accept else {}
+    got = httpx.get(embedded_server.url + path, headers=headers, trust_env=False, timeout=120)
+    head = httpx.head(embedded_server.url + path, headers=headers, trust_env=False, timeout=120)
+    assert head.status_code == got.status_code, path
+    assert head.content == b""
+    assert head.headers.get("content-type") == got.headers.get("content-type")
+    assert head.headers.get("content-length") == got.headers.get("content-length")
