@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 bench/validate_bench.py
 python3 bench/startup_bench.py
+python3 bench/pages_bench.py     # Lighthouse, installed into bench/lighthouse by npm ci on its first run
 python3 bench/hostile_bench.py
 python3 bench/graph_bench.py
 python3 bench/load_bench.py
