@@ -212,7 +212,8 @@ def test_a_users_new_file_may_use_the_repositorys_nodes(tmp_path: Path) -> None:
     text = (REPO / "data" / "treaties.ttl").read_text(encoding="utf-8")
     prefixes = "".join(line + "\n" for line in text.splitlines() if line.startswith("@"))
     start = text.index("<treaty-action/kz-paris-joined-before-1992-paper1999>")
-    block = text[start:text.index(" ] .\n", start) + 5].replace("kz-paris-joined-before-1992-paper1999", "kz-paris-mine")
+    end = text.index(" .\n", text.index("> a lg:Evidence ;", start)) + 3  # the claim and its evidence node
+    block = text[start:end].replace("kz-paris-joined-before-1992-paper1999", "kz-paris-mine")
     mine = tmp_path / "my-claims.ttl"
     mine.write_text(prefixes + block, encoding="utf-8")
     in_context = run(mine)

@@ -49,9 +49,9 @@ def test_every_check_declares_title_and_level(settings: Settings) -> None:
     checks = read_checks(settings.quality_dir)
     assert {c.name for c in checks} >= {
         "undeclared-terms", "term-label-definition", "duplicate-labels",
-        "fact-without-evidence", "date-after-source", "undated-events",
+        "fact-without-evidence", "date-after-source", "undated-events", "blank-nodes",
     }
-    assert {c.level for c in checks} == {Level.ERROR, Level.INFO}
+    assert {c.level for c in checks} == {Level.ERROR, Level.WARN, Level.INFO}
 
 
 def test_a_check_without_header_is_refused(tmp_path: Path) -> None:
@@ -74,6 +74,24 @@ def test_fact_without_evidence(settings: Settings, tmp_path: Path) -> None:
 """)
     assert quality_findings(settings, path)["fact-without-evidence"] == [
         "https://w3id.org/lexgraph/id/treaty-action/bare"]
+
+
+def test_blank_nodes_are_reported_on_the_node_that_holds_them(settings: Settings, tmp_path: Path) -> None:
+    path = write(tmp_path, "x.ttl", """<treaty-action/blank> a lg:TreatyAction ; lg:party <party/examplestan> ;
+    lg:treaty <treaty/example-treaty> ; lg:eventKind lgv:signature ;
+    lg:evidence [ a lg:Evidence ; lg:source <source/user-doc> ; lg:quote "signed" ] .
+[] a lg:Evidence ; lg:source <source/user-doc> ; lg:quote "an orphan" .
+""")
+    report = validate(settings, [VALID, path])
+    found = [f for f in report.findings if f.check == "quality:blank-nodes"]
+    assert {f.level for f in found} == {Level.WARN}
+    assert [f.focus for f in found if not f.focus.startswith("_:")] == ["https://w3id.org/lexgraph/id/treaty-action/blank"]
+    assert len(found) == 2, "the orphan blank node is reported too"
+
+
+def test_shipped_data_has_no_blank_nodes(settings: Settings) -> None:
+    report = validate(settings)
+    assert [f.focus for f in report.findings if f.check == "quality:blank-nodes"] == []
 
 
 def test_date_after_source(settings: Settings, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ queries (so embedded and remote mode behave alike) into a ``MultiDiGraph``:
 * edges are IRI-to-IRI triples (``rdf:type`` excepted: it would link everything of a class),
   keyed by predicate IRI and carrying a readable predicate label;
 * claims (provisions, treaty actions, subordinations …) are ordinary nodes, so a path shows
-  the claim that links two things; evidence blank nodes are skipped and literals are
+  the claim that links two things; evidence nodes are skipped and literals are
   attributes, never nodes.
 
 The view never changes after it is built; the service keeps it in a
@@ -438,6 +438,11 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
     links, types, sources, hierarchy, *literals = await asyncio.gather(
         all_links(), select_iris(reader, _TYPES), select_iris(reader, _SOURCES), select_iris(reader, _HIERARCHY),
         literals_from(_DATES), *(literals_from(_triples_of(p), p) for p in LABEL_PREDICATES))
+    # Evidence nodes (the quotes behind claims) are reported as each claim's sources, not as
+    # nodes to traverse: every claim of one document would otherwise be two hops from every other.
+    evidence = {s for s, t in types if t == f"{LG}Evidence"}
+    links = [link for link in links if link[0] not in evidence and link[2] not in evidence]
+    types = [(s, t) for s, t in types if s not in evidence]
     return _most_specific(ViewRows(links, [row for rows in literals for row in rows], types, sources),  # type: ignore[arg-type]
                           hierarchy)
 
