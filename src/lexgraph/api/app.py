@@ -10,13 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
-import base64
-import hashlib
-import re
-
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
 
 from .. import __version__
 from ..catalog import named_queries
@@ -26,23 +20,12 @@ from ..exports import Exports
 from ..store.base import GraphStore
 from ..store.changes import watch
 from ..cache import AnswerCache
-from . import routes_data, routes_graph, routes_pages, routes_sparql, routes_timeline, static_delivery
+from . import routes_data, routes_docs, routes_graph, routes_pages, routes_sparql, routes_timeline, static_delivery
 from .compression import CompressHTML
 from .envelope import Envelope
 from .query_endpoint import LexgraphASGI, QueryEndpoint
 from .errors import install_error_handlers
 from .state import ServiceState
-
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-
-def _docs_csp(page: str) -> str:
-    """Swagger UI's page starts itself with one inline script: allow exactly that script, by its hash."""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
-                      for s in _INLINE_SCRIPT.findall(page))
-    return (f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
 
 def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Envelope:
     """The service over ``store``: the query hot path in front of a FastAPI app; the store is
@@ -72,19 +55,9 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Enve
         version=__version__,
         description="A knowledge graph of treaties, laws and institutions: SPARQL 1.1 query endpoint, downloads.",
         lifespan=lifespan,
-        docs_url=None,  # served below from our own copy of Swagger UI: no CDN at run time
+        docs_url=None,  # routes_docs serves it from our own copy of Swagger UI: no CDN at run time
         redoc_url=None,
     )
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        page = get_swagger_ui_html(
-            openapi_url="/openapi.json", title="lexgraph API",
-            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js", swagger_css_url="/static/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png", swagger_ui_parameters={"validatorUrl": None},
-        )
-        page.headers["Content-Security-Policy"] = _docs_csp(bytes(page.body).decode())
-        return page
 
     app.state.lexgraph = state
     install_error_handlers(app)
@@ -93,6 +66,7 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Enve
     app.include_router(routes_timeline.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_pages.router)
+    app.include_router(routes_docs.router)
     app.include_router(static_delivery.router)
     return Envelope(LexgraphASGI(CompressHTML(app), QueryEndpoint(state)))
 
