@@ -180,6 +180,11 @@ def test_the_list_filters_and_a_chosen_question_runs(browser: WebDriver, embedde
     assert tab_names(browser) == [TITLES[1], TITLES[2]] and editor_text(browser) == QUERIES[2].text
     first = browser.execute_script("return window.lexgraphYasgui.persistentConfig.getTabs()[0]")
     assert browser.execute_script("return window.lexgraphYasgui.getTab(arguments[0]).getQuery()", first) == KAZAKHSTAN_LABEL
+    # "New tab" opens an empty tab, and the next question chosen goes into it.
+    browser.find_element(By.ID, "new-tab").click()
+    assert len(tab_names(browser)) == 3
+    browser.find_elements(By.CSS_SELECTOR, "#query-items button")[3].click()
+    assert tab_names(browser) == [TITLES[1], TITLES[2], TITLES[3]] and editor_text(browser) == QUERIES[3].text
 
 
 def test_on_a_phone_the_list_sits_above_and_nothing_scrolls_sideways(browser: WebDriver, embedded_server: Server,
@@ -244,6 +249,7 @@ def test_the_keyboard_reaches_the_run_button(browser: WebDriver, embedded_server
         browser.switch_to.active_element.send_keys(Keys.TAB)
         pressed += 1
     assert browser.switch_to.active_element.get_attribute("aria-label") == "Run query", f"not reached in {pressed} Tabs"
+    assert pressed == 2  # the share button, then the run button
     assert editor_text(browser) == KAZAKHSTAN_LABEL  # Tab inserted nothing
     screenshot(browser, "editor-run-button-focused", tmp_path)
     browser.switch_to.active_element.send_keys(Keys.ENTER)

@@ -217,7 +217,10 @@
     load(0, false);
   }
   if (!yasgui.getTab()) { yasgui.addTab(true); }
-  document.getElementById("new-tab").addEventListener("click", function () { yasgui.addTab(true); });
+  document.getElementById("new-tab").addEventListener("click", function () {
+    var tab = yasgui.addTab(true);
+    loaded[tab.getId()] = tab.getQuery(); // a question chosen next loads into this empty tab
+  });
 
   // ------------------------------------------------------------------ after YASGUI draws
 
