@@ -92,12 +92,14 @@ class Claim:
 class Link:
     """``subject`` links to the entity; ``kinds`` are its most specific classes, ``date`` its
     earliest ``lg:date`` or ``lg:asOf`` as written, ``concept`` what kind of event, status,
-    penalty or indicator it is (for claims, which seldom have a label of their own)."""
+    penalty or indicator it is and ``about`` the treaty, act or body it is about besides the
+    entity (for claims, which seldom have a label of their own)."""
 
     subject: Ref
     kinds: tuple[Ref, ...] = ()
     date: str | None = None
     concept: Ref | None = None
+    about: Ref | None = None
 
 
 @dataclass(frozen=True)
@@ -313,17 +315,22 @@ async def describe(store: GraphStore, index: LabelIndex, iri: str) -> Entity | N
 
 _CONCEPTS = "lg:eventKind|lg:treatyStatus|lg:penaltyKind|lg:indicator"
 """The properties that say what kind of event, status, penalty or observation a claim is."""
+_ABOUT = "lg:treaty|lg:act|lg:organization"
+"""The properties that say which treaty, act or body a claim is about."""
 
 
 async def _link_group(store: GraphStore, index: LabelIndex, node: str, row: dict[str, str]) -> LinkGroup:
     """The first links of one property (``row`` from the counting query), with their dates."""
     through = row.get("via")
     pattern = _links_through(node, f"<{row['p']}>", f"<{through}>") if through else _links_direct(node, f"<{row['p']}>")
-    rows = await select(store, sparql_prologue() + f"""SELECT ?s (MIN(STR(?d)) AS ?date) (MIN(?c) AS ?concept) WHERE {{
+    rows = await select(store, sparql_prologue() + f"""SELECT ?s (MIN(STR(?d)) AS ?date) (MIN(?c) AS ?concept)
+  (MIN(?a) AS ?about) WHERE {{
   {pattern} OPTIONAL {{ ?s lg:date|lg:asOf ?d }} OPTIONAL {{ ?s {_CONCEPTS} ?c }}
-}} GROUP BY ?s ORDER BY ?s LIMIT {MAX_PER_PROPERTY}""")
+  OPTIONAL {{ ?s {_ABOUT} ?a . FILTER(?a != {node}) }}
+}} GROUP BY ?s ORDER BY (!BOUND(?date)) ?date ?s LIMIT {MAX_PER_PROPERTY}""")
     links = [Link(ref(index, r["s"]), tuple(ref(index, t) for t in index.types.get(r["s"], ())), r.get("date"),
-                  ref(index, r["concept"]) if "concept" in r else None) for r in rows]
+                  ref(index, r["concept"]) if "concept" in r else None, ref(index, r["about"]) if "about" in r else None)
+             for r in rows]
     links.sort(key=lambda link: (link.date is None, link.date or "", link.subject.label.casefold()))
     if through:
         return LinkGroup(predicate_ref(index, through), predicate_ref(index, row["p"]), int(row["n"]), tuple(links))

@@ -250,13 +250,14 @@ def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, R
 
 def _link_row(item: Link) -> str:
     """One thing that links here: its date, its label (for a claim without one, what kind of
-    event or status it is) and its classes."""
+    event or status it is, and what else it is about) and its classes."""
     kinds = ", ".join(k.label for k in item.kinds)
     date = f'<time class="date">{esc(item.date)}</time> ' if item.date else ""
     named = item.subject.label != short_name(item.subject.iri) or item.concept is None
     text = item.subject.label if named else item.concept.label  # type: ignore[union-attr]
+    about = f' <span class="via">· {link(item.about)}</span>' if item.about else ""
     tag = f' <span class="tag">{esc(kinds)}</span>' if kinds else ""
-    return f"<li>{date}{link(item.subject, text)}{tag}</li>"
+    return f"<li>{date}{link(item.subject, text)}{about}{tag}</li>"
 
 
 def _incoming(entity: Entity) -> str:
