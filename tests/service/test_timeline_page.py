@@ -12,7 +12,6 @@ layout-shift records). Screenshots go to ``LEXGRAPH_SCREENSHOT_DIR`` (else the t
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from lexgraph.api.routes_timeline_page import VIS_CSS, VIS_DIR, VIS_JS
 from lexgraph.api.static_assets import static_url
 
 from .browser import BROWSER_ACCEPT, assert_only_own_origin, chromium, horizontal_overflow, sent_urls, wait_for
+from .screens import screenshot
 from .servers import Server
 
 ID = "https://w3id.org/lexgraph/id/"
@@ -141,23 +141,16 @@ def test_nothing_is_loaded_from_another_origin(browser: WebDriver, embedded_serv
     assert_only_own_origin(browser, embedded_server.url, (static_url(VIS_JS), static_url(VIS_CSS)))
 
 
-def screenshot(driver: WebDriver, name: str, tmp_path: Path) -> Path:
-    """The page as it is now, as PNG, for a person to look at."""
-    folder = Path(os.environ.get("LEXGRAPH_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    assert driver.save_screenshot(str(path)), path
-    return path
-
-
+@pytest.mark.parametrize("width", [1400, 700])
 def test_labels_stay_whole_and_apart_where_many_share_a_year(browser: WebDriver, embedded_server: Server,
-                                                             tmp_path: Path) -> None:
+                                                             tmp_path: Path, width: int) -> None:
     api = httpx.get(embedded_server.url + "/timeline?party=kazakhstan", trust_env=False).json()
     busiest = Counter(e["date"][:4] for e in api["events"]).most_common(1)[0]
     assert busiest[1] >= 5, "the data no longer has a crowded year to test with"
-    browser.set_window_size(1400, 1000)
+    browser.set_window_size(width, 1000)
     open_timeline(browser, embedded_server.url + "/timeline?party=kazakhstan")
-    screenshot(browser, "timeline-wide", tmp_path)
+    screenshot(browser, f"timeline-{width}px-unfolded", tmp_path, whole_page=True)
+    assert horizontal_overflow(browser) <= 0
     labels = browser.execute_script("""
         const center = document.querySelector('#timeline .vis-panel.vis-center').getBoundingClientRect();
         return [...document.querySelectorAll('#timeline .vis-item .vis-item-content')].map(c => {
@@ -192,7 +185,7 @@ def test_a_phone_gets_a_vertical_list(browser: WebDriver, embedded_server: Serve
         browser.get_log("performance")
         browser.get(embedded_server.url + "/timeline?party=kazakhstan")
         wait_for(browser, "return document.querySelector('#timeline[data-drawn=\"list\"]')", "the list layout")
-        screenshot(browser, "timeline-phone", tmp_path)
+        screenshot(browser, "timeline-phone", tmp_path, whole_page=True)
         shown = browser.execute_script("""
             const rows = [...document.querySelectorAll('table.events tbody tr')];
             return {drawing: getComputedStyle(document.querySelector('.drawing')).display,
@@ -221,12 +214,14 @@ start of the load) and what moved, read two frames after the drawing says it is 
 
 
 @pytest.mark.parametrize("width", [1400, 800, 412])
-def test_drawing_moves_nothing_on_the_page(browser: WebDriver, embedded_server: Server, width: int) -> None:
+def test_drawing_moves_nothing_on_the_page(browser: WebDriver, embedded_server: Server, width: int,
+                                           tmp_path: Path) -> None:
     browser.set_window_size(width, 900)
     try:
         browser.get(embedded_server.url + "/timeline?party=kazakhstan")
         wait_for(browser, "return document.querySelector('#timeline[data-drawn]')", "the drawing")
         total, moved = browser.execute_async_script(LAYOUT_SHIFT)
+        screenshot(browser, f"timeline-{width}px-as-loaded", tmp_path)
         assert total < 0.1, f"layout shift {total:.3f} at {width} px: {moved}"
     finally:
         browser.set_window_size(1400, 1000)

@@ -8,6 +8,9 @@
 (function () {
   "use strict";
   var WIDE = "(min-width: 40rem)";
+  var LABEL_PX = 270;  // the widest item label: max-width 20em at 12px, padding and borders
+  var COLUMN_PX = 166;  // the class column: 9rem, padding, the coloured border, borders, spare pixels
+  var YEAR = 365.25 * 864e5;
   var data = JSON.parse(document.getElementById("timeline-data").textContent);
   var box = document.getElementById("timeline");
   var wide = window.matchMedia(WIDE);
@@ -54,18 +57,32 @@
       label.textContent = g.content;
       return { id: g.id, content: label, className: "kind-" + g.id };
     });
-    // The whole span of the events, with room on the right for the last labels.
+    // The whole span: from just before the first event to where the widest label (LABEL_PX, as
+    // in timeline.css) fits after the last one begins (after a bar; at a day's box), on an axis
+    // of the given width. The first time, before vis-timeline has drawn, the axis is the box
+    // less the class column, whose width timeline.css fixes (COLUMN_PX), so the first drawing
+    // is already the final one (vis-timeline applies start and end at its first drawing).
     var first = Math.min.apply(null, data.items.map(function (e) { return Date.parse(e.start); }));
-    var last = Math.max.apply(null, data.items.map(function (e) { return Date.parse(e.end || e.start); }));
-    var span = Math.max(last - first, 365 * 864e5);
-    var whole = { start: new Date(first - span * 0.03), end: new Date(last + span * 0.3) };
+    var lastLabel = Math.max.apply(null, data.items.map(function (e) { return Date.parse(e.end || e.start); }));
+    function whole(width) {
+      var room = Math.min(LABEL_PX, width / 2);
+      var start = first - Math.max((lastLabel - first) * 0.02, 30 * 864e5);
+      return { start: new Date(start), end: new Date(start + (lastLabel - start) * width / (width - room)) };
+    }
+    var initial = whole(box.clientWidth - COLUMN_PX);
     var timeline = new window.vis.Timeline(box, new window.vis.DataSet(items), new window.vis.DataSet(groups), {
-      start: whole.start, end: whole.end, height: box.clientHeight + "px", verticalScroll: true,
+      start: initial.start, end: initial.end, height: box.clientHeight + "px", verticalScroll: true,
       stack: true, align: "left", zoomKey: "ctrlKey", orientation: { axis: "top", item: "top" },
       margin: { item: { horizontal: 6, vertical: 4 } }, selectable: true, showCurrentTime: false,
       horizontalScroll: false,
       onInitialDrawComplete: function () { box.setAttribute("data-drawn", "axis"); }
     });
+    function open(id) {
+      var event = byId[id];
+      if (event && event.href) { window.location.assign(event.href); }
+    }
+    timeline.on("click", function (props) { if (props.item !== null && props.item !== undefined) { open(props.item); } });
+    timeline.on("select", function (props) { if (props.items && props.items.length === 1) { open(props.items[0]); } });
     // The rows scroll in the panel of class names: let the keyboard reach it (arrow keys scroll it).
     var rows = box.querySelector(".vis-panel.vis-left");
     if (rows) {
@@ -73,17 +90,14 @@
       rows.setAttribute("role", "group");
       rows.setAttribute("aria-label", "Rows of the drawing; scroll them with the arrow keys");
     }
-    function open(id) {
-      var event = byId[id];
-      if (event && event.href) { window.location.assign(event.href); }
-    }
-    timeline.on("click", function (props) { if (props.item !== null && props.item !== undefined) { open(props.item); } });
-    timeline.on("select", function (props) { if (props.items && props.items.length === 1) { open(props.items[0]); } });
     document.querySelectorAll(".drawing [data-zoom]").forEach(function (button) {
       button.addEventListener("click", function () {
         var how = button.getAttribute("data-zoom");
         if (how === "in") { timeline.zoomIn(0.5); } else if (how === "out") { timeline.zoomOut(0.5); }
-        else { timeline.setWindow(whole.start, whole.end); }
+        else {
+          var span = whole(box.querySelector(".vis-panel.vis-center").clientWidth);
+          timeline.setWindow(span.start, span.end, { animation: false });
+        }
       });
     });
     window.lexgraphTimeline = timeline;
