@@ -213,15 +213,15 @@ LAYOUT_SHIFT = """const done = arguments[arguments.length - 1]; let total = 0; c
 start of the load) and what moved, read two frames after the drawing says it is done."""
 
 
-@pytest.mark.parametrize("width", [1400, 800, 412])
-def test_drawing_moves_nothing_on_the_page(browser: WebDriver, embedded_server: Server, width: int,
+@pytest.mark.parametrize(("width", "treaty"), [(1400, ""), (800, ""), (412, ""), (1400, "wct")])
+def test_drawing_moves_nothing_on_the_page(browser: WebDriver, embedded_server: Server, width: int, treaty: str,
                                            tmp_path: Path) -> None:
     browser.set_window_size(width, 900)
     try:
-        browser.get(embedded_server.url + "/timeline?party=kazakhstan")
+        browser.get(embedded_server.url + "/timeline?party=kazakhstan" + (f"&treaty={treaty}" if treaty else ""))
         wait_for(browser, "return document.querySelector('#timeline[data-drawn]')", "the drawing")
         total, moved = browser.execute_async_script(LAYOUT_SHIFT)
-        screenshot(browser, f"timeline-{width}px-as-loaded", tmp_path)
+        screenshot(browser, f"timeline{'-' + treaty if treaty else ''}-{width}px-as-loaded", tmp_path)
         assert total < 0.1, f"layout shift {total:.3f} at {width} px: {moved}"
     finally:
         browser.set_window_size(1400, 1000)

@@ -194,7 +194,7 @@ def timeline_html(result: Timeline, treaty: str | None, date_from: str | None, d
   <button type="button" data-zoom="all">Whole span</button>
   <span class="hint">Drag to move, Ctrl + wheel to zoom, wheel to scroll the rows.</span>
 </div>
-<div id="timeline"></div>
+<div id="timeline" style="--events: {len(result.events)}"></div>
 </section>
 <noscript><p>The drawing needs JavaScript; the table below lists the same events.</p></noscript>
 <script type="application/json" id="timeline-data">{_json_for_script(config)}</script>
