@@ -11,7 +11,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.api.routes_pages import entity_description, entity_page, html_response
+from lexgraph.api.html_pages import entity_description, entity_page, html_response
 from lexgraph.entity import Claim, Entity, Evidence, Fact, Ref, Value
 
 from .browser import chromium

@@ -13,7 +13,7 @@ from ..overview import Overview, PartyCount, SourceNote, overview
 from ..search import LabelIndex, page_path
 from .layout import esc
 from .page_links import in_force_href, timeline_href
-from .routes_pages import html_response, link
+from .html_pages import html_response, link
 from .state import ServiceState
 
 DESCRIPTION = ("A knowledge graph of treaties, laws and institutions in which every fact names its source document "

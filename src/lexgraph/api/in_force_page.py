@@ -19,7 +19,7 @@ from ..timeline import Ref as TimelineRef
 from .errors import status_of
 from .layout import esc
 from .page_links import party_param, timeline_href
-from .routes_pages import html_response, link
+from .html_pages import html_response, link
 from .state import ServiceState
 
 DESCRIPTION = ("What bound a party on a given day: the treaties, laws and articles in force, and those the sources "
