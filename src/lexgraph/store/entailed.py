@@ -32,22 +32,26 @@ _SUB_PROPERTY = ox.NamedNode(PREFIX_IRIS["rdfs"] + "subPropertyOf")
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-def _asserted(store: ox.Store, s: object, p: object, o: object) -> list[ox.Quad]:
-    return [q for q in store.quads_for_pattern(s, p, o, None) if q.graph_name != _GRAPH]  # type: ignore[arg-type]
+def _asserted(store: ox.Store, s: object, p: object, o: object) -> set[tuple[_Term, _Term, _Term]]:
+    """The triples matching a pattern in the graphs other than the entailed one."""
+    return {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(s, p, o, None)  # type: ignore[arg-type]
+            if q.graph_name != _GRAPH}
 
 
 def entailed_triples(store: ox.Store) -> set[tuple[_Term, _Term, _Term]]:
     """The triples the store's hierarchies entail from what its other graphs assert, less
-    those already asserted. Only the triples a hierarchy can extend are read: those of a
-    predicate with a superproperty and the typings in a class with a superclass."""
-    super_properties = ancestors((q.subject, q.object) for q in _asserted(store, None, _SUB_PROPERTY, None))
-    super_classes = ancestors((q.subject, q.object) for q in _asserted(store, None, _SUB_CLASS, None))
+    those already asserted. Only what a hierarchy can extend is read (the triples of a
+    predicate with a superproperty, the typings in a class with a superclass), and what is
+    asserted is read once per predicate (per class for typings) that an entailed triple has."""
+    super_properties = ancestors((s, o) for s, _, o in _asserted(store, None, _SUB_PROPERTY, None))
+    super_classes = ancestors((s, o) for s, _, o in _asserted(store, None, _SUB_CLASS, None))
     found: set[tuple[_Term, _Term, _Term]] = set()
     patterns = [(None, p, None) for p in super_properties] + [(None, _TYPE, c) for c in super_classes]
     for pattern in patterns:
-        triples = ((q.subject, q.predicate, q.object) for q in _asserted(store, *pattern))
-        found.update(entailed(triples, super_properties, super_classes, _TYPE))  # type: ignore[arg-type]
-    return {t for t in found if not _asserted(store, *t)}
+        found.update(entailed(_asserted(store, *pattern), super_properties, super_classes, _TYPE))  # type: ignore[arg-type]
+    kinds = {(p, o if p == _TYPE else None) for _, p, o in found}
+    asserted = set().union(*(_asserted(store, None, p, o) for p, o in kinds))
+    return found - asserted
 
 
 def materialise(store: ox.Store, entailment: Entailment) -> int:
@@ -56,5 +60,7 @@ def materialise(store: ox.Store, entailment: Entailment) -> int:
     if entailment == "off":
         return 0
     triples = entailed_triples(store)
-    store.extend([ox.Quad(s, p, o, _GRAPH) for s, p, o in triples])  # type: ignore[arg-type]
+    # Not one transaction (a million quads would sit in memory twice): the callers make a
+    # store whose build or update was cut short be rebuilt whole.
+    store.bulk_extend(ox.Quad(s, p, o, _GRAPH) for s, p, o in triples)  # type: ignore[arg-type]
     return len(triples)
