@@ -91,6 +91,13 @@ def esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+STATED = frozenset({"lg:date", "lg:deadline", "lg:from", "lg:until", "lg:asOf", "lg:notBefore", "lg:value", "lg:name",
+                    "lg:parent", "lg:function", "lg:administeredBy", "dct:title"})
+"""The structured values whose quote an evidence node names with lg:states (shape lgsh:ValueEvidenceShape)."""
+VALUE_EVIDENCE = 'lg:evidence [ lg:source <{0}> ; lg:quote "the amount as the source states it" ]'
+"""The evidence of a penalty, time limit or threshold, a value node of its own (lgsh:ValueNodeEvidenceShape)."""
+
+
 @dataclass
 class Writer:
     """Writes Turtle statements and counts the triples they make."""
@@ -103,11 +110,15 @@ class Writer:
         """``<iri> a type ; p o ; … ; lg:evidence [ lg:source <s> ; lg:quote "q" ] , … .``"""
         parts = [f"<{iri}> a {rdf_type}"]
         parts += [f"    {p} {o}" for p, o in props]
+        # The first quote states the node's structured values (lg:states, as the shapes ask).
+        states = sorted({p for p, _ in props if p in STATED})
         if evidence:
-            ev = " , ".join(f'[ lg:source <{s}> ; lg:quote "{esc(q)}" ]' for s, q in evidence)
+            stated = f"lg:states {' , '.join(states)} ; " if states else ""
+            ev = " , ".join(f'[ {stated if i == 0 else ""}lg:source <{s}> ; lg:quote "{esc(q)}" ]'
+                            for i, (s, q) in enumerate(evidence))
             parts.append(f"    lg:evidence {ev}")
         self.buffer.append(" ;\n".join(parts) + " .\n\n")
-        self.triples += 1 + len(props) + 3 * len(evidence)
+        self.triples += 1 + len(props) + 3 * len(evidence) + (len(states) if evidence else 0)
         if len(self.buffer) >= 2000:
             self.flush()
 
@@ -410,20 +421,22 @@ class Generator:
             low = self.rng.randint(1, max(1, top // 4))
             high = self.rng.randint(low, top)
             additional = " ; lg:additional true" if kind == "deprivation-of-right" else ""
-            penalties.append(f"[ a lg:Penalty ; lg:penaltyKind lgv:{kind} ; schema:minValue {low} ; "
-                             f"schema:maxValue {high} ; schema:unitCode lgv:{unit}{additional} ]")
-            extra += 5 + (1 if additional else 0)
+            penalties.append(f"[ a lg:Penalty ; {VALUE_EVIDENCE.format(self.source())} ; lg:penaltyKind lgv:{kind} ; "
+                             f"schema:minValue {low} ; schema:maxValue {high} ; schema:unitCode lgv:{unit}{additional} ]")
+            extra += 8 + (1 if additional else 0)
         props.append(("lg:penalty", " , ".join(penalties)))
         extra += len(penalties) - 1  # props counts one lg:penalty triple
         if self.rng.random() < 0.2:
-            props.append(("lg:timeLimit", f"[ a lg:TimeLimit ; schema:value {self.rng.randint(1, 36)} ; "
+            props.append(("lg:timeLimit", f"[ a lg:TimeLimit ; {VALUE_EVIDENCE.format(self.source())} ; "
+                                          f"schema:value {self.rng.randint(1, 36)} ; "
                                           f"schema:unitCode lgv:month ; lg:appliesTo \"bringing a claim\" ]"))
-            extra += 4
+            extra += 7
         if self.rng.random() < 0.2:
-            props.append(("lg:threshold", f"[ a lg:Threshold ; schema:minValue {self.rng.randint(10, 1000)} ; "
+            props.append(("lg:threshold", f"[ a lg:Threshold ; {VALUE_EVIDENCE.format(self.source())} ; "
+                                          f"schema:minValue {self.rng.randint(10, 1000)} ; "
                                           f"schema:unitCode lgv:monthly-calculation-index ; "
                                           f"lg:appliesTo \"value at which the act becomes criminal\" ]"))
-            extra += 4
+            extra += 7
         if self.treaty_articles and self.rng.random() < 0.3:
             props.append(("lg:implementsTreatyArticle", f"<{self.rng.choice(self.treaty_articles)}>"))
         iri = f"provision/{self.next_id():07d}"
