@@ -1,6 +1,6 @@
 """Benchmark: Lighthouse scores of the pages a person opens first (target: >= 90 in every category).
 
-Run:  python3 bench/pages_bench.py [--runs N] [--url BASE]
+Run:  python3 bench/pages_bench.py [--runs N] [--url BASE] [--also-desktop]
 Writes bench/results/pages.md and bench/results/pages.json.
 
 Lighthouse 12 (npm ``lighthouse``, pinned in bench/lighthouse/package.json and its lock file)
@@ -14,7 +14,9 @@ slow 4G and a 4x slower CPU. Each page is scored ``--runs`` times in the four ca
 Performance is measured on this machine's CPU, scaled by Lighthouse's own calibration
 (``benchmarkIndex``, in the JSON); on a shared, busy machine it is lower and varies more than
 on a quiet one, so the load average at the start is written with the results. The other three
-categories do not depend on speed.
+categories do not depend on speed. ``--also-desktop`` adds a table with Lighthouse's desktop
+settings (wide screen, no CPU slowdown), for information: the timeline page draws its time axis
+only on a wide screen, so only there does the drawing's bundle load.
 """
 
 from __future__ import annotations
@@ -64,9 +66,10 @@ def install_lighthouse() -> str:
     return subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def lighthouse(url: str, out: Path) -> dict[str, Any]:
-    """One Lighthouse run of ``url`` (mobile, all four categories); its JSON report."""
-    subprocess.run([str(LIGHTHOUSE), url, f"--chrome-path={CHROMIUM}", f"--chrome-flags={CHROME_FLAGS}",
+def lighthouse(url: str, out: Path, desktop: bool = False) -> dict[str, Any]:
+    """One Lighthouse run of ``url`` (mobile, or ``desktop``; all four categories); its JSON report."""
+    preset = ["--preset=desktop"] if desktop else []
+    subprocess.run([str(LIGHTHOUSE), url, *preset, f"--chrome-path={CHROMIUM}", f"--chrome-flags={CHROME_FLAGS}",
                     f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={out}",
                     "--quiet", "--max-wait-for-load=60000"], check=True, timeout=300,
                    env={**os.environ, "CHROME_PATH": str(CHROMIUM)})
@@ -112,6 +115,23 @@ def fmt_metric(key: str, value: float) -> str:
     return f"{value / 1000:.1f}"
 
 
+def score_table(pages: dict[str, Any]) -> list[str]:
+    lines = ["| page | performance | accessibility | best practices | SEO |", "|---|---|---|---|---|"]
+    for path, page in pages.items():
+        cells = [f"{page['scores'][c]:.0f}" + (f" ({page['range'][c][0]}-{page['range'][c][1]})"
+                                                 if page['range'][c][0] != page['range'][c][1] else "")
+                 + ("" if page["scores"][c] >= TARGET else " **below**") for c in CATEGORIES]
+        lines.append(f"| {PAGES[path]} `{path}` | " + " | ".join(cells) + " |")
+    return lines
+
+
+def metric_table(pages: dict[str, Any]) -> list[str]:
+    lines = ["| page | " + " | ".join(METRICS.values()) + " |", "|---|" + "---|" * len(METRICS)]
+    for path, page in pages.items():
+        lines.append(f"| `{path}` | " + " | ".join(fmt_metric(k, page["metrics"][k]) for k in METRICS) + " |")
+    return lines
+
+
 def markdown(result: dict[str, Any]) -> str:
     lines = [
         "# Pages benchmark: Lighthouse", "",
@@ -120,17 +140,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"Lighthouse {result['lighthouse']}, {result['chromium']}, headless, mobile (Lighthouse's default: phone screen, "
         "simulated slow 4G, 4x CPU slowdown), against `lexgraph serve` on 127.0.0.1 (embedded store). "
         f"Median of {result['runs']} runs per page (range in brackets). Target: >= {TARGET} in every category.", "",
-        "| page | performance | accessibility | best practices | SEO |", "|---|---|---|---|---|",
+        *score_table(result["pages"]),
+        "", "Performance metrics (medians):", "", *metric_table(result["pages"]),
     ]
-    for path, page in result["pages"].items():
-        cells = [f"{page['scores'][c]:.0f}" + (f" ({page['range'][c][0]}-{page['range'][c][1]})"
-                                                 if page['range'][c][0] != page['range'][c][1] else "")
-                 + ("" if page["scores"][c] >= TARGET else " **below**") for c in CATEGORIES]
-        lines.append(f"| {PAGES[path]} `{path}` | " + " | ".join(cells) + " |")
-    lines += ["", "Performance metrics (medians):", "",
-              "| page | " + " | ".join(METRICS.values()) + " |", "|---|" + "---|" * len(METRICS)]
-    for path, page in result["pages"].items():
-        lines.append(f"| `{path}` | " + " | ".join(fmt_metric(k, page["metrics"][k]) for k in METRICS) + " |")
     below = [(path, c) for path, page in result["pages"].items() for c in CATEGORIES if page["scores"][c] < TARGET]
     lines += ["", f"Target met on every page and category: {'yes' if not below else 'no'}."]
     if any(page["failing"] for page in result["pages"].values()):
@@ -138,6 +150,13 @@ def markdown(result: dict[str, Any]) -> str:
         for path, page in result["pages"].items():
             for category, titles in page["failing"].items():
                 lines.append(f"- `{path}`, {category}: " + "; ".join(titles))
+    if result.get("desktop"):
+        lines += ["", "## For information: desktop settings", "",
+                  "Lighthouse's desktop preset (1350 x 940 screen, fast network, no CPU slowdown), same runs:", "",
+                  *score_table(result["desktop"]), "", *metric_table(result["desktop"]), ""]
+        for path, page in result["desktop"].items():
+            for category, titles in page["failing"].items():
+                lines.append(f"- desktop `{path}`, {category}: " + "; ".join(titles))
     return "\n".join(lines)
 
 
@@ -145,6 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median reported)")
     parser.add_argument("--url", help="score this running server instead of starting one")
+    parser.add_argument("--also-desktop", action="store_true", help="add a table with the desktop preset")
     args = parser.parse_args()
     version = install_lighthouse()
     chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
@@ -161,21 +181,25 @@ def main() -> None:
         for path in PAGES:  # the first request of each page and file warms caches and compresses static files
             response = httpx.get(base + path, headers={"Accept": BROWSER_ACCEPT}, timeout=60, trust_env=False)
             response.raise_for_status()
-        pages: dict[str, Any] = {}
+        scored: dict[str, dict[str, Any]] = {}
         with tempfile.TemporaryDirectory(prefix="lexgraph-lighthouse-") as tmp:
-            for path in PAGES:
-                runs = []
-                for run in range(args.runs):
-                    print(f"pages_bench: {path} run {run + 1}/{args.runs}", flush=True)
-                    runs.append(summary(lighthouse(base + path, Path(tmp) / "report.json")))
-                pages[path] = median_run(runs)
+            for form in ["mobile", "desktop"] if args.also_desktop else ["mobile"]:
+                scored[form] = {}
+                for path in PAGES:
+                    runs = []
+                    for run in range(args.runs):
+                        print(f"pages_bench: {form} {path} run {run + 1}/{args.runs}", flush=True)
+                        report = lighthouse(base + path, Path(tmp) / "report.json", desktop=form == "desktop")
+                        runs.append(summary(report))
+                    scored[form][path] = median_run(runs)
+        pages = scored["mobile"]
     finally:
         if service is not None:
             service.stop()
     result = {
         "benchmark": "Lighthouse scores of lexgraph's pages (mobile)", "when": now(), "machine": machine(),
         "load_average": load, "lighthouse": version, "chromium": chromium, "runs": args.runs, "target": TARGET,
-        "pages": pages,
+        "pages": pages, "desktop": scored.get("desktop"),
         "meets_target": all(p["scores"][c] >= TARGET for p in pages.values() for c in CATEGORIES),
     }
     text = markdown(result)
