@@ -256,10 +256,15 @@ def test_links_from_hundreds_are_counted_and_bounded(embedded_server: Server) ->
     assert f"The first {MAX_PER_PROPERTY} of {total} are listed" in incoming and 'href="/sparql#query=' in incoming
 
 
-def test_a_party_page_leads_to_its_timeline_and_in_force_view(browser, embedded_server: Server) -> None:  # type: ignore[no-untyped-def]
+def test_a_party_page_leads_to_its_timeline_and_in_force_view(  # type: ignore[no-untyped-def]
+        browser, embedded_server: Server, tmp_path) -> None:
     from selenium.webdriver.common.by import By
 
+    from .screens import screenshot
+
+    browser.set_window_size(1400, 1000)
     browser.get(embedded_server.url + "/id/party/kazakhstan")
+    screenshot(browser, "entity-party-page", tmp_path)
     views = browser.find_element(By.CSS_SELECTOR, "p.party-views")
     views.find_element(By.PARTIAL_LINK_TEXT, "timeline").click()
     assert browser.current_url == embedded_server.url + "/timeline?party=party/kazakhstan"

@@ -103,17 +103,20 @@ def entity_description(entity: Entity) -> str:
 
 
 def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, Ref]]]], truncated: bool) -> str:
-    """The HTML body of an entity page."""
+    """The HTML body of an entity page: its heading, links to its sections, the sections."""
     me = entity.ref
     types = ", ".join(link(t) for t in entity.types) or "no type"
     rdf_links = (f'<a href="{esc(me.page)}?format=turtle">Turtle</a> · '
                  f'<a href="{esc(me.page)}?format=jsonld">JSON-LD</a>')
-    parts = [f"""<h1>{esc(me.label)}</h1>
+    head = f"""<h1>{esc(me.label)}</h1>
 <p class="iri"><code>{esc(me.iri)}</code></p>
-<p class="types">Type: {types}. Data: {rdf_links}. Terms: <a href="/def">ontology</a>.</p>{_party_views(entity)}""",
-             f'<section id="facts"><h2>Facts</h2>{_facts_table([f for f in entity.facts if f.predicate.iri != PREFIX_IRIS["rdf"] + "type"])}</section>']
+<p class="types">Type: {types}. Data: {rdf_links}. Terms: <a href="/def">ontology</a>.</p>{_party_views(entity)}"""
+    # (anchor, heading, body) of each section, in page order.
+    sections = [("facts", "Facts", _facts_table([f for f in entity.facts if f.predicate.iri != PREFIX_IRIS["rdf"] + "type"]))]
     if entity.evidence:
-        parts.append(f'<section id="evidence"><h2>Evidence</h2>{_evidence(entity.evidence)}</section>')
+        sections.append(("evidence", "Evidence", _evidence(entity.evidence)))
+    if entity.incoming:  # before the claims: one line per thing, where the claims take a box each
+        sections.append(("incoming", f"Links to it ({sum(g.total for g in entity.incoming)})", _incoming(entity)))
     if entity.claims:
         items = []
         for c in entity.claims:
@@ -121,7 +124,7 @@ def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, R
             items.append(f"""<li class="claim"><h3>{link(c.ref, _claim_title(c) or c.ref.label)}</h3>
 <p class="claim-id"><code>{esc(c.ref.label if c.ref.label != _claim_title(c) else c.ref.iri)}</code> · links here by {via}</p>
 {_facts_table(c.facts)}{_evidence(c.evidence)}</li>""")
-        parts.append(f'<section id="claims"><h2>Claims about it ({len(entity.claims)})</h2><ul class="claims">{"".join(items)}</ul></section>')
+        sections.append(("claims", f"Claims about it ({len(entity.claims)})", f'<ul class="claims">{"".join(items)}</ul>'))
     if entity.disagreements:
         items = []
         for d in entity.disagreements:
@@ -129,18 +132,18 @@ def entity_page(entity: Entity, neighbourhood: list[tuple[Ref, list[tuple[str, R
             between = ", ".join(link(b) for b in d.between)
             note = f"<p>{esc(d.note)}</p>" if d.note else ""
             items.append(f'<li class="disagreement"><p><strong>{kind}</strong> ({link(d.ref, "details")}) between {between}</p>{note}</li>')
-        parts.append(f'<section id="disagreements"><h2>Disagreements</h2><ul>{"".join(items)}</ul></section>')
-    if entity.incoming:
-        parts.append(_incoming(entity))
+        sections.append(("disagreements", "Disagreements", f'<ul>{"".join(items)}</ul>'))
     if neighbourhood:
         items = []
         for other, via in neighbourhood:
             ways = "; ".join(f"{'→' if d == 'out' else '←'} {link(p)}" for d, p in via)
             items.append(f"<li>{link(other)} <span class=\"via\">{ways}</span></li>")
         more = "<p>The neighbourhood is cut short.</p>" if truncated else ""
-        parts.append(f'<section id="neighbourhood"><h2>Neighbourhood</h2><ul class="links">{"".join(items)}</ul>{more}'
-                     f'<p><a href="/graph/neighbours?node={esc(entity.id)}">as JSON</a></p></section>')
-    return "\n".join(parts)
+        sections.append(("neighbourhood", "Neighbourhood", f'<ul class="links">{"".join(items)}</ul>{more}'
+                         f'<p><a href="/graph/neighbours?node={esc(entity.id)}">as JSON</a></p>'))
+    contents = " · ".join(f'<a href="#{anchor}">{esc(heading)}</a>' for anchor, heading, _ in sections)
+    return "\n".join([head, f'<nav class="contents" aria-label="On this page"><p>On this page: {contents}</p></nav>',
+                      *(f'<section id="{anchor}"><h2>{esc(heading)}</h2>{body}</section>' for anchor, heading, body in sections)])
 
 
 def _link_row(item: Link) -> str:
@@ -157,7 +160,6 @@ def _link_row(item: Link) -> str:
 
 def _incoming(entity: Entity) -> str:
     """What links to the entity, one list per property, dated things first in date order."""
-    total = sum(g.total for g in entity.incoming)
     groups = []
     for g in entity.incoming:
         name = link(g.predicate) + (f" › {link(g.through)}" if g.through else "")
@@ -168,8 +170,7 @@ def _incoming(entity: Entity) -> str:
                 f'<a href="{esc(every)}">list them all in the SPARQL editor</a>.</p>' if g.total > len(g.links) else "")
         groups.append(f'<section class="link-group"><h3>As {name} ({g.total})</h3>'
                       f'<ul class="links">{"".join(_link_row(i) for i in g.links)}</ul>{more}</section>')
-    return (f'<section id="incoming"><h2>Links to it ({total})</h2><p>Things that name {esc(entity.ref.label)}, '
-            f'grouped by the property they name it with.</p>{"".join(groups)}</section>')
+    return f'<p>Things that name {esc(entity.ref.label)}, grouped by the property they name it with.</p>{"".join(groups)}'
 
 
 def _iri_list(catalog: Catalog, index: LabelIndex, iris: tuple[str, ...]) -> str:
