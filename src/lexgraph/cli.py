@@ -292,7 +292,8 @@ def _prepare_store(settings: Settings, store_dir: Path, paths: Sequence[Path] | 
         task = progress.add_task("load", total=sum(f.path.stat().st_size for f in files))
         try:
             result = sync_store(store_dir, files, sources,
-                                lambda done, total: progress.update(task, completed=done, total=total), graph)
+                                lambda done, total: progress.update(task, completed=done, total=total), graph,
+                                settings.entailment)
         except OSError as exc:
             raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store cannot be built there "
                               f"({exc.strerror or exc})") from None
@@ -366,7 +367,8 @@ def load(
             from .store.manifest import sync_store
 
             try:
-                result = sync_store(store_dir, _source_files(settings, sources, graph), sources, graph=graph)
+                result = sync_store(store_dir, _source_files(settings, sources, graph), sources, graph=graph,
+                                    entailment=settings.entailment)
             except OSError as exc:
                 raise UsageError(f"--store {store}: the store cannot be built there ({exc.strerror or exc})") from None
             err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
@@ -378,7 +380,7 @@ def load(
             raise UsageError(f"--to {to!r}: expected an http:// or https:// URL")
         chosen = list(paths) if paths else [settings.data_dir]
         files = _source_files(settings, [settings.ontology_dir, *chosen], graph)
-        sent = push_files(to, files)
+        sent = push_files(to, files, entailment=settings.entailment)
         err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes) into {to}", highlight=False)
 
 
@@ -393,7 +395,8 @@ def _on_temporary_store(work: Callable[[GraphStore], Awaitable[_T]]) -> _T:
     settings = load_settings()
     base = Path(tempfile.mkdtemp(prefix="lexgraph-"))
     try:
-        build_store(base / "store", source_files([settings.ontology_dir, settings.data_dir], settings.root))
+        build_store(base / "store", source_files([settings.ontology_dir, settings.data_dir], settings.root),
+                    entailment=settings.entailment)
         return asyncio.run(_with_store(EmbeddedStore(base / "store", 1), work))
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -53,6 +53,11 @@ LEXGRAPH_REMOTE_STORE_URL   (remote mode) the Graph Store Protocol endpoint
 LEXGRAPH_STORE_CHECK_S      30 (remote mode: seconds between checks for changed
                             content, which clear the cache and rebuild the graph
                             view; 0 never checks)
+LEXGRAPH_ENTAILMENT         rdfs (what the subclass and subproperty hierarchies
+                            entail, materialised at load into the graph
+                            <https://w3id.org/lexgraph/graph/entailed>, part of the
+                            default graph; 'off' leaves it out: embedded stores and
+                            load --to)
 ==========================  =====================================================
 """
 
@@ -61,7 +66,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Literal, Mapping
 
 from .errors import ConfigError
 
@@ -110,6 +115,7 @@ class Settings:
     remote_query_url: str | None = None
     remote_store_url: str | None = None
     store_check_s: float = 30.0
+    entailment: Literal["rdfs", "off"] = "rdfs"
 
 
 def _dir(env: Mapping[str, str], name: str, default: Path, *, must_exist: bool) -> Path:
@@ -179,6 +185,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if sandbox not in ("required", "off"):
         raise ConfigError(f"LEXGRAPH_SANDBOX={sandbox!r}: expected 'required' or 'off'")
     public_url = _url(env, "LEXGRAPH_PUBLIC_URL")
+    entailment = env.get("LEXGRAPH_ENTAILMENT", "rdfs") or "rdfs"
+    if entailment not in ("rdfs", "off"):
+        raise ConfigError(f"LEXGRAPH_ENTAILMENT={entailment!r}: expected 'rdfs' or 'off'")
     return Settings(
         root=root,
         ontology_dir=_dir(env, "LEXGRAPH_ONTOLOGY_DIR", root / "ontology", must_exist=True),
@@ -214,4 +223,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         remote_query_url=remote_query_url,
         remote_store_url=_url(env, "LEXGRAPH_REMOTE_STORE_URL"),
         store_check_s=_number(env, "LEXGRAPH_STORE_CHECK_S", 30.0, float, 0),
+        entailment=entailment,  # type: ignore[arg-type]  # checked above
     )

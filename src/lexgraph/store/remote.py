@@ -24,7 +24,8 @@ from ..results import Answer, answer, write_graph
 from .base import QueryRequest
 from ..files import TURTLE, is_gzip, open_rdf
 from ..files import syntax_error as file_syntax_error
-from .embedded import SourceFile
+from .embedded import SourceFile, entailed_ntriples
+from .entailed import ENTAILED_GRAPH, Entailment
 from .oxigraph_run import syntax_error
 from .select import graph_names
 
@@ -135,12 +136,19 @@ class RemoteStore:
         await self.client.aclose()
 
 
-def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 300.0) -> dict[str, int]:
+def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 300.0,
+               entailment: Entailment = "rdfs") -> dict[str, int]:
     """Load files into a remote store with the Graph Store Protocol: each named graph is
-    replaced whole (HTTP PUT), so a repeated load leaves no duplicates. Returns bytes sent per graph."""
+    replaced whole (HTTP PUT), so a repeated load leaves no duplicates, and so is the entailed
+    graph (:func:`~lexgraph.store.embedded.entailed_ntriples`; with ``entailment`` off, one
+    pushed before is deleted). Returns bytes sent per graph."""
     sent: dict[str, int] = {}
     bodies = _graph_bodies(files)
+    if entailment != "off":
+        bodies[ENTAILED_GRAPH] = ("the entailed triples", entailed_ntriples(files), "application/n-triples")
     with httpx.Client(timeout=timeout_s, trust_env=False) as client:
+        if entailment == "off":
+            _delete_graph(client, store_url, ENTAILED_GRAPH)
         for graph, (origin, body, media_type) in bodies.items():
             try:
                 response = client.put(store_url, params={"graph": graph}, content=body,
@@ -154,6 +162,16 @@ def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 3
                 )
             sent[graph] = len(body)
     return sent
+
+
+def _delete_graph(client: httpx.Client, store_url: str, graph: str) -> None:
+    """Remove one graph (HTTP DELETE); a graph the server does not hold (404) is fine."""
+    try:
+        response = client.delete(store_url, params={"graph": graph})
+    except httpx.HTTPError as exc:
+        raise StoreUnavailable(f"{store_url} does not answer ({type(exc).__name__})") from None
+    if response.status_code not in (200, 204, 404):
+        raise StoreUnavailable(f"{store_url} refused to delete <{graph}>: {response.status_code} {response.text[:200]}")
 
 
 def _graph_bodies(files: Sequence[SourceFile]) -> dict[str, tuple[str, bytes, str]]:
