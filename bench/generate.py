@@ -422,21 +422,24 @@ class Generator:
             high = self.rng.randint(low, top)
             additional = " ; lg:additional true" if kind == "deprivation-of-right" else ""
             penalties.append(f"[ a lg:Penalty ; {VALUE_EVIDENCE.format(self.source())} ; lg:penaltyKind lgv:{kind} ; "
+                             f"lg:penaltyTier lgv:basic-offence ; lg:bound lgv:range ; "
                              f"schema:minValue {low} ; schema:maxValue {high} ; schema:unitCode lgv:{unit}{additional} ]")
-            extra += 8 + (1 if additional else 0)
+            extra += 10 + (1 if additional else 0)
         props.append(("lg:penalty", " , ".join(penalties)))
         extra += len(penalties) - 1  # props counts one lg:penalty triple
         if self.rng.random() < 0.2:
             props.append(("lg:timeLimit", f"[ a lg:TimeLimit ; {VALUE_EVIDENCE.format(self.source())} ; "
+                                          f"lg:timeLimitKind lgv:filing-period ; lg:bound lgv:exactly ; "
                                           f"schema:value {self.rng.randint(1, 36)} ; "
                                           f"schema:unitCode lgv:month ; lg:appliesTo \"bringing a claim\" ]"))
-            extra += 7
+            extra += 9
         if self.rng.random() < 0.2:
             props.append(("lg:threshold", f"[ a lg:Threshold ; {VALUE_EVIDENCE.format(self.source())} ; "
+                                          f"lg:thresholdKind lgv:criminality-threshold ; lg:bound lgv:at-least ; "
                                           f"schema:minValue {self.rng.randint(10, 1000)} ; "
                                           f"schema:unitCode lgv:monthly-calculation-index ; "
                                           f"lg:appliesTo \"value at which the act becomes criminal\" ]"))
-            extra += 7
+            extra += 9
         if self.treaty_articles and self.rng.random() < 0.3:
             props.append(("lg:implementsTreatyArticle", f"<{self.rng.choice(self.treaty_articles)}>"))
         iri = f"provision/{self.next_id():07d}"

@@ -103,6 +103,12 @@ def test_copyright_penalties_per_edition(run) -> None:  # type: ignore[no-untype
     assert has(rows, subdivision="article/198/part/4", penaltyKindLabel="imprisonment", min="3", max="6", unitLabel="year")
     # cable: "garnish the salary ... under Article 184 for one to five months"
     assert has(rows, subdivision="criminal-code-1997/article/184", penaltyKindLabel="salary garnishment", min="1", max="5")
+    # The form of the offence and the bound are values, and each penalty carries the quote that states it.
+    assert has(rows, subdivision="article/198/part/4", tierLabel="offence by a criminal group", boundLabel="range",
+               quote="are punished by imprisonment for the term of three to six years.")
+    assert has(rows, subdivision="article/198/part/1", penaltyKindLabel="fine", boundLabel="at most")
+    assert has(rows, subdivision="criminal-code-1997/article/184", tierLabel="minor offence")
+    assert all(r["tierLabel"] and r["quote"] for r in rows)
 
 
 def test_enforcement_bodies_and_parents(run) -> None:  # type: ignore[no-untyped-def]
@@ -211,6 +217,12 @@ def test_time_limits(run) -> None:  # type: ignore[no-untyped-def]
     assert has(rows, value="15", unitLabel="day")
     assert has(rows, subdivisionLabel="Criminal Procedure Code, Article 629-4", max="3", unitLabel="day")
     assert has(rows, max="2", unitLabel="month")
+    # Kinds, not free text, tell the suspension and its extension apart (both "ten business days").
+    assert has(rows, subdivisionLabel="Code on Customs Regulation of Kazakhstan, Article 198", kindLabel="suspension period",
+               boundLabel="exactly", value="10", quote="shall be suspended for ten business days.")
+    assert has(rows, subdivisionLabel="Code on Customs Regulation of Kazakhstan, Article 198", kindLabel="cap on an extension",
+               boundLabel="at most", max="10")
+    assert all(r["kindLabel"] and r["quote"] for r in rows)
 
 
 def test_thresholds(run) -> None:  # type: ignore[no-untyped-def]
@@ -221,6 +233,9 @@ def test_thresholds(run) -> None:  # type: ignore[no-untyped-def]
     assert has(rows, min="1000", unitLabel="monthly calculation index")
     assert has(rows, min="100", unitLabel="monthly calculation index")
     assert has(rows, max="300", unitLabel="monthly calculation index")
+    assert has(rows, min="10000", kindLabel="minimum security", boundLabel="at least")
+    assert has(rows, max="300", kindLabel="cap on recoverable costs", boundLabel="at most")
+    assert all(r["kindLabel"] and r["quote"] for r in rows)
 
 
 def test_names_of_bodies_over_time(run) -> None:  # type: ignore[no-untyped-def]
@@ -277,6 +292,12 @@ def test_draft_amendment_against_the_law_in_force(run) -> None:  # type: ignore[
     assert has(rows, subject=draft, kindLabel="fine", min="500", max="700", unitLabel="monthly calculation index")
     assert has(rows, subject=draft, kindLabel="compulsory labour", min="180", max="240", unitLabel="hour")
     assert has(rows, subject=draft, kindLabel="imprisonment", max="2", unitLabel="year")
-    assert has(rows, subject=draft, what="threshold", min="100")
+    assert has(rows, subject=draft, what="threshold", kindLabel="criminality threshold", boundLabel="more than", min="100")
+    assert has(rows, subject=draft, what="threshold", kindLabel="aggravation threshold", boundLabel="at least", min="500")
+    # The basic and the aggravated offence's imprisonment are told apart by tier, each with its own sentence.
+    assert has(rows, subject=draft, kindLabel="imprisonment", tierLabel="basic offence", max="2",
+               quote="or a jail sentence of up to two years.")
+    assert has(rows, subject=draft, kindLabel="imprisonment", tierLabel="aggravated offence", min="2", max="5",
+               quote="would be punished by two to five years' deprivation of liberty.")
     # "500 monthly indicators or more, the current lower bound of criminality"
     assert has(rows, subject="criminal-code-1997/article/184", what="threshold", min="500")
