@@ -6,7 +6,7 @@ Each ``.rq`` file starts with comment lines::
     # question: Which actions did Kazakhstan take on which treaties, when, says which source?
 
 and is otherwise a complete SPARQL query (its own PREFIX lines), so it runs unchanged in
-any SPARQL tool. The query editor shows them as ready-made tabs.
+any SPARQL tool. The query editor lists them beside the editor, to filter and run.
 """
 
 from __future__ import annotations

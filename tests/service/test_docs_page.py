@@ -20,7 +20,7 @@ from lexgraph.api.static_assets import STATIC_DIR, static_url
 
 from .browser import BROWSER_ACCEPT, assert_only_own_origin, axe_violations, chromium, horizontal_overflow, wait_for
 from .servers import Server
-from .test_editor_page import screenshot
+from .screens import screenshot
 
 BUNDLE = f"{SWAGGER_DIR}/swagger-ui-bundle.js"
 ASSETS = (static_url(BUNDLE), static_url(f"{SWAGGER_DIR}/swagger-ui.css"), static_url("docs.js"), static_url("docs.css"))

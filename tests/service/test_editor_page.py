@@ -9,7 +9,6 @@ the first two and runs scripts/build-frontend.sh)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 import urllib.parse
@@ -27,6 +26,7 @@ from lexgraph.api.static_assets import static_url
 from lexgraph.catalog import named_queries
 
 from .browser import BROWSER_ACCEPT, assert_only_own_origin, axe_violations, chromium, horizontal_overflow, wait_for
+from .screens import screenshot
 from .servers import REPO, Server
 
 QUERIES = named_queries(REPO / "queries")
@@ -42,15 +42,6 @@ ASSETS = (static_url("yasgui/yasgui.min.js"), static_url("yasgui/yasgui.min.css"
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     with chromium(tmp_path_factory.mktemp("chromium-profile"), needs=(YASGUI_DIR / "yasgui.min.js",)) as driver:
         yield driver
-
-
-def screenshot(driver: WebDriver, name: str, tmp_path: Path) -> Path:
-    """The page as it is now, as PNG, for a person to look at."""
-    folder = Path(os.environ.get("LEXGRAPH_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    assert driver.save_screenshot(str(path)), path
-    return path
 
 
 def open_editor(driver: WebDriver, url: str, width: int = 1400, height: int = 1000) -> None:
