@@ -9,45 +9,62 @@ the findings about the named files' own nodes are kept. A file checked alone los
 the other files define (parties, sources, treaties), so every data file of the repository
 fails alone; in context, checking one file gives the same findings for its nodes as checking
 everything.
+
+Data and ontology are parsed by pyoxigraph into one in-memory store, and the shapes are
+checked there as SPARQL (:mod:`lexgraph.shacl_sparql`): a shape that uses a construct not
+compiled there goes to pyshacl, which stays the reference (``engine="pyshacl"`` runs it for
+every shape; a test asserts both engines give the same findings). The hierarchies' entailment
+is materialised once into the store (:mod:`lexgraph.store.entailed`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal as Choice
 from typing import Sequence
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from .config import Settings
-from .entailment import entail_hierarchies
 from .files import rdf_files
 from .findings import Finding, Level, Report
-from .load import load_graph, new_graph, parse_into
-from .oxistore import store_of
+from .load import load_graph, load_into_store
+from .oxistore import (DATA_GRAPH, ONTOLOGY_GRAPH, OxTerm, count_triples, from_rdflib, quiet_literals, rdflib_graph,
+                       to_rdflib)
 from .quality import read_checks, run_check
+from .shacl_sparql import Result, compile_shapes, run_checks
+from .entailment import ancestors, entailed
+from .store.entailed import ENTAILED_GRAPH
 
+Engine = Choice["sparql", "pyshacl"]
+ENGINES: tuple[Engine, ...] = ("sparql", "pyshacl")
+
+RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SEVERITY = {SH.Violation: Level.ERROR, SH.Warning: Level.WARN, SH.Info: Level.INFO}
 
 
 @dataclass(frozen=True)
 class ValidationInputs:
-    """The graphs one run checks: data, the ontology it is read with, and the shapes."""
+    """What one run checks: the data and the ontology (in one store), and the shapes."""
 
     data_files: list[Path]
-    data: Graph
-    ontology: Graph
+    store: ox.Store
+    """The ontology in :data:`ONTOLOGY_GRAPH`, the data in :data:`DATA_GRAPH`."""
     shapes: Graph
+    triples: int
+    """Triples of the data (the ontology not counted)."""
     context_files: list[Path] = field(default_factory=list)
     """Data files read as context only (in-context runs)."""
-    scope: frozenset[Node] | None = None
+    scope: frozenset[OxTerm] | None = None
     """The nodes whose findings are reported (the subjects of the named files), or None: all."""
     stand_ins: dict[Path, Path] = field(default_factory=dict)
     """Named file -> the data file of the same name it stands in for (see :func:`read_inputs`)."""
-    node_files: dict[Node, Path] = field(default_factory=dict)
+    node_files: dict[OxTerm, Path] = field(default_factory=dict)
     """The named file that defines each node of :attr:`scope`, for the report."""
 
 
@@ -77,10 +94,14 @@ def read_inputs(
     ontology_files = rdf_files([settings.ontology_dir])
     # shapes/ holds the quality queries (.rq) beside the shapes
     shapes = load_graph(list(shapes_paths) if shapes_paths else [settings.shapes_dir], unknown="skip")
+    store = ox.Store()
     if not data_paths or not context:
         files = rdf_files(list(data_paths) if data_paths else [settings.data_dir])
-        return ValidationInputs(data_files=files, data=load_graph(files), ontology=load_graph(ontology_files),
-                                shapes=shapes)
+        for f in files:
+            load_into_store(store, f, DATA_GRAPH)
+        for f in ontology_files:
+            load_into_store(store, f, ONTOLOGY_GRAPH)
+        return ValidationInputs(data_files=files, store=store, shapes=shapes, triples=count_triples(store, DATA_GRAPH))
     named = rdf_files(data_paths)
     in_ontology = [f for f in named if _under(f, settings.ontology_dir)]
     in_shapes = [f for f in named if not shapes_paths and _under(f, settings.shapes_dir)]
@@ -97,23 +118,22 @@ def read_inputs(
             stand_ins[f] = same_name[0]
             replaced.add(same_name[0].resolve())
     context_files = [f for f in folder if f.resolve() not in replaced]
-    node_files: dict[Node, Path] = {}
-    data = new_graph()
+    node_files: dict[OxTerm, Path] = {}
     for f in named_data:
-        node_files.update(dict.fromkeys(_parse_adding(data, f), f))
+        node_files.update(dict.fromkeys(load_into_store(store, f, DATA_GRAPH, subjects=True), f))
     for f in context_files:
-        parse_into(data, f)
-    ontology = new_graph()
+        load_into_store(store, f, DATA_GRAPH)
     named_ontology = {f.resolve(): f for f in in_ontology}
     for f in ontology_files:
-        subjects = _parse_adding(ontology, f)
-        if f.resolve() in named_ontology:
-            node_files.update(dict.fromkeys(subjects, named_ontology[f.resolve()]))
+        named_file = named_ontology.get(f.resolve())
+        subjects = load_into_store(store, f, ONTOLOGY_GRAPH, subjects=named_file is not None)
+        if named_file is not None:
+            node_files.update(dict.fromkeys(subjects, named_file))
     return ValidationInputs(
         data_files=[*named_data, *in_ontology, *in_shapes],
-        data=data,
-        ontology=ontology,
+        store=store,
         shapes=shapes,
+        triples=count_triples(store, DATA_GRAPH),
         context_files=context_files,
         scope=None if in_shapes else frozenset(node_files),
         stand_ins=stand_ins,
@@ -125,15 +145,6 @@ def _under(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _parse_adding(graph: Graph, path: Path) -> set[Node]:
-    """Parse ``path`` into ``graph``; return the subjects it defines (blank nodes too: rdflib
-    keeps their identity when one graph is added to another)."""
-    scratch = Graph()
-    parse_into(scratch, path)
-    graph += scratch
-    return set(scratch.subjects(unique=True))
-
-
 def validate(
     settings: Settings,
     data_paths: Sequence[Path] | None = None,
@@ -142,6 +153,7 @@ def validate(
     inference: bool = True,
     quality: bool = True,
     context: bool = False,
+    engine: Engine = "sparql",
 ) -> Report:
     """Validate data against the shapes (with the ontology's subclass and subproperty
     entailment unless switched off) and run the quality checks over ontology and data.
@@ -149,66 +161,148 @@ def validate(
     ``context``: check ``data_paths`` with the data folder's other files (see
     :func:`read_inputs`) and keep a finding when its focus node, or its value node (a link
     from another file to a node the named files broke), is a subject of a named file.
-    Quality findings about a blank node cannot be traced to a file once copied into the
-    query store, so they are all kept."""
+    Quality findings about a blank node cannot be traced to a file, so they are all kept.
+    ``engine``: ``sparql`` (compiled shapes, pyshacl for what is not compiled) or ``pyshacl``
+    for every shape (the reference)."""
     inputs = read_inputs(settings, data_paths, shapes_paths, context=context)
-    findings = shacl_findings(inputs, inference=inference)
     checks = sorted({_qname(inputs.shapes, s) for s in inputs.shapes.subjects(RDF.type, SH.NodeShape)})
-    if quality:
-        store = store_of(inputs.ontology, inputs.data)
-        files = {str(n): str(f) for n, f in inputs.node_files.items() if isinstance(n, URIRef)}
+    quality_findings: list[Finding] = []
+    if quality:  # before the entailed graph exists: the queries see what the files assert
+        files = {n.value: str(f) for n, f in inputs.node_files.items() if isinstance(n, ox.NamedNode)}
         for check in read_checks(settings.quality_dir):
             checks.append(f"quality:{check.name}")
-            for f in run_check(store, check):
+            for f in run_check(inputs.store, check):
                 file = files.get(f.focus) or files.get(f.value or "")
                 if inputs.scope is None or file or f.focus.startswith("_:"):
-                    findings.append(replace(f, file=file))
+                    quality_findings.append(replace(f, file=file))
+    findings = shacl_findings(inputs, engine=engine, inference=inference) + quality_findings
     findings.sort(key=lambda f: (-f.level, f.focus, f.check, f.path or ""))
-    return Report(files=inputs.data_files, triples=len(inputs.data), checks=checks, findings=findings,
+    return Report(files=inputs.data_files, triples=inputs.triples, checks=checks, findings=findings,
                   context_files=inputs.context_files, stand_ins=inputs.stand_ins)
 
 
-def shacl_findings(inputs: ValidationInputs, *, inference: bool) -> list[Finding]:
-    """Run pyshacl and turn its results graph into findings.
+def super_properties(store: ox.Store) -> dict[OxTerm, set[OxTerm]]:
+    """Each property's superproperties in the ontology's hierarchy, transitively."""
+    return ancestors((q.subject, q.object) for q in store.quads_for_pattern(  # type: ignore[misc]
+        None, ox.NamedNode(str(RDFS.subPropertyOf)), None, ox.NamedNode(ONTOLOGY_GRAPH)))
 
-    The ontology (with the vocabularies) is merged into the data graph we hand pyshacl, so
-    class hierarchies and vocabulary membership see it. Inference entails the subclass and
-    subproperty hierarchies only (see :mod:`lexgraph.entailment`).
-    """
-    graph = inputs.data + inputs.ontology
-    if inference:
-        graph = entail_hierarchies(graph, inputs.ontology)
-    _conforms, results, _text = shacl_validate(
-        graph,
-        shacl_graph=inputs.shapes,
-        inference="none",
-        inplace=True,  # the graph was built for this run alone; no need for pyshacl to copy it
-        abort_on_first=False,
-        allow_warnings=True,
-        meta_shacl=False,
-    )
-    assert isinstance(results, Graph)
+
+def entail(store: ox.Store) -> int:
+    """Add to the store's entailed graph what the ontology's subclass and subproperty
+    hierarchies entail from every triple (:mod:`lexgraph.entailment`'s rule). Unlike the
+    service's view (:mod:`lexgraph.store.entailed`), triples asserted elsewhere are not
+    weeded out one lookup at a time: the checks read distinct values. Returns the number of
+    entailed triples."""
+    rdf_type = ox.NamedNode(str(RDF.type))
+    properties = super_properties(store)
+    classes = ancestors((q.subject, q.object) for q in store.quads_for_pattern(  # type: ignore[misc]
+        None, ox.NamedNode(str(RDFS.subClassOf)), None, ox.NamedNode(ONTOLOGY_GRAPH)))
+    found: set[tuple[OxTerm, OxTerm, OxTerm]] = set()
+    patterns = [(None, p, None) for p in properties] + [(None, rdf_type, c) for c in classes]
+    for s, p, o in patterns:
+        triples = ((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(s, p, o))  # type: ignore[arg-type]
+        found.update(entailed(triples, properties, classes, rdf_type))  # type: ignore[arg-type]
+    graph = ox.NamedNode(ENTAILED_GRAPH)
+    store.extend([ox.Quad(s, p, o, graph) for s, p, o in found])  # type: ignore[arg-type]
+    return len(found)
+
+
+def shacl_findings(inputs: ValidationInputs, *, engine: Engine = "sparql", inference: bool = True) -> list[Finding]:
+    """Check the store (ontology and data) against the shapes, with the hierarchies'
+    entailment unless ``inference`` is off, and turn the results into findings (in-context
+    runs: only those in scope).
+
+    The compiled checks apply the entailment in their queries; pyshacl (the ``pyshacl``
+    engine, or the shapes not compiled) reads it materialised into the store."""
+    store = inputs.store
+    entailment = super_properties(store) if inference else None
+    if entailment is not None and any(RDF_TYPE in above for above in entailment.values()):
+        entail(store)  # a subproperty of rdf:type types nodes: the queries do not apply that
+        entailment = None
+    if engine == "pyshacl":
+        if entailment is not None:
+            entail(store)
+        results = pyshacl_results(store, inputs.shapes)
+    else:
+        compiled = compile_shapes(inputs.shapes, store, entailment)
+        results = list(run_checks(store, compiled.checks))
+        if compiled.unsupported:
+            if entailment is not None:
+                entail(store)
+            results += pyshacl_results(store, inputs.shapes, only=compiled.unsupported)
     findings = []
-    # Only the report's own results: nested sh:detail results explain these, not add to them.
-    for result in results.objects(None, SH.result):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        file = inputs.node_files.get(focus) or inputs.node_files.get(value)  # type: ignore[arg-type]
+    for r in results:
+        file = inputs.node_files.get(r.focus) or (inputs.node_files.get(r.value) if r.value is not None else None)
         if inputs.scope is not None and file is None:
             continue
         findings.append(
             Finding(
-                level=_SEVERITY.get(results.value(result, SH.resultSeverity), Level.ERROR),  # type: ignore[arg-type]
-                check=_shape_name(inputs.shapes, results.value(result, SH.sourceShape)),
-                focus=_describe(inputs.data, focus),
-                message=str(results.value(result, SH.resultMessage) or "constraint not met"),
-                path=_qname(inputs.shapes, path) if isinstance(path, URIRef) else None,
-                value=_describe(inputs.data, value) if value is not None else None,
+                level=_SEVERITY.get(inputs.shapes.value(r.shape, SH.severity), Level.ERROR),  # type: ignore[arg-type]
+                check=_shape_name(inputs.shapes, r.shape),
+                focus=_describe(inputs.store, inputs.shapes, r.focus),
+                message=_message(inputs.shapes, r.shape, r.component),
+                path=_qname(inputs.shapes, r.path) if isinstance(r.path, URIRef) else None,
+                value=_describe(inputs.store, inputs.shapes, r.value) if r.value is not None else None,
                 file=str(file) if file else None,
             )
         )
     return findings
+
+
+def pyshacl_results(store: ox.Store, shapes: Graph, only: Sequence[Node] | None = None) -> list[Result]:
+    """Run pyshacl over every triple of the store (``only``: just those targeted shapes; the
+    others stay in the shapes graph without their targets, for sh:node to find)."""
+    if only is not None:
+        shapes = _only(shapes, set(only))
+    graph = rdflib_graph(store)
+    with quiet_literals():
+        _conforms, report, _text = shacl_validate(
+            graph,
+            shacl_graph=shapes,
+            inference="none",  # the store's entailed graph holds what the hierarchies entail
+            inplace=True,  # the graph was built for this run alone; no need for pyshacl to copy it
+            abort_on_first=False,
+            allow_warnings=True,
+            meta_shacl=False,
+        )
+    assert isinstance(report, Graph)
+    results = []
+    # Only the report's own results: nested sh:detail results explain these, not add to them.
+    for result in report.objects(None, SH.result):
+        value = report.value(result, SH.value)
+        results.append(Result(
+            shape=report.value(result, SH.sourceShape),  # type: ignore[arg-type]
+            component=report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+            focus=from_rdflib(report.value(result, SH.focusNode)),  # type: ignore[arg-type]
+            path=report.value(result, SH.resultPath),
+            value=from_rdflib(value) if value is not None else None,
+        ))
+    return results
+
+
+def _only(shapes: Graph, keep: set[Node]) -> Graph:
+    copy = Graph()
+    for prefix, namespace in shapes.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    targets = {SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf}
+    for s, p, o in shapes:
+        if p in targets and s not in keep:
+            continue
+        copy.add((s, p, o))
+    return copy
+
+
+def _message(shapes: Graph, shape: Node, component: Node) -> str:
+    """The shape's sh:message, or one of ours naming the constraint that was not met (the same
+    whichever engine found it)."""
+    messages = sorted(str(m) for m in shapes.objects(shape, SH.message))
+    if messages:
+        return messages[0]
+    name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    parameter = SH[name[0].lower() + name[1:]]
+    value = shapes.value(shape, parameter)
+    shown = _qname(shapes, value) if isinstance(value, URIRef) else str(value) if isinstance(value, Literal) else "[…]"
+    return f"Not met: sh:{name[0].lower() + name[1:]} {shown}" if value is not None else f"Not met: sh:{name}"
 
 
 def _qname(graph: Graph, node: Node) -> str:
@@ -231,15 +325,18 @@ def _shape_name(shapes: Graph, shape: Node | None) -> str:
     return _qname(shapes, shape)
 
 
-def _describe(data: Graph, node: Node | None) -> str:
+def _describe(store: ox.Store, shapes: Graph, node: OxTerm, seen: frozenset[OxTerm] = frozenset()) -> str:
     """A node as a reader can find it: IRIs in full, literals as written, and a blank node
-    by the triple that points to it (such as the evidence of a claim)."""
-    if node is None:
-        return ""
-    if isinstance(node, Literal):
-        return str(node)
-    if isinstance(node, BNode):
-        for subject, predicate in data.subject_predicates(node):
-            return f"{_qname(data, predicate)} of {_describe(data, subject)}"
-        return f"_:{node}"
-    return str(node)
+    by the triple of the data that points to it (such as the evidence of a claim; the first
+    in order when several do)."""
+    if isinstance(node, ox.Literal):
+        with quiet_literals():
+            return str(to_rdflib(node))
+    if isinstance(node, ox.BlankNode):
+        links = sorted(((q.predicate.value, str(q.subject)), q.subject)
+                       for q in store.quads_for_pattern(None, None, node, ox.NamedNode(DATA_GRAPH)))
+        for (predicate, _), subject in links:
+            if subject not in seen:
+                return f"{_qname(shapes, URIRef(predicate))} of {_describe(store, shapes, subject, seen | {node})}"
+        return f"_:{node.value}"
+    return node.value
