@@ -332,7 +332,8 @@ async def _link_group(store: GraphStore, index: LabelIndex, node: str, row: dict
   (MIN(?a) AS ?about) WHERE {{
   {pattern} OPTIONAL {{ ?s lg:date|lg:asOf ?d }} OPTIONAL {{ ?s {_CONCEPTS} ?c }}
   OPTIONAL {{ ?s {_ABOUT} ?a . FILTER(?a != {node}) }}
-}} GROUP BY ?s ORDER BY (!BOUND(?date)) ?date ?s LIMIT {MAX_PER_PROPERTY}""")
+}} GROUP BY ?s ORDER BY (COALESCE(MIN(STR(?d)), "~")) ?s LIMIT {MAX_PER_PROPERTY}""")
+    # Ordered by the aggregate, not its name ?date: Virtuoso 7.2 refuses a SELECT alias in ORDER BY.
     links = [Link(ref(index, r["s"]), tuple(ref(index, t) for t in index.types.get(r["s"], ())), r.get("date"),
                   ref(index, r["concept"]) if "concept" in r else None, ref(index, r["about"]) if "about" in r else None)
              for r in rows]
