@@ -52,6 +52,11 @@ class OutputFormat(str, Enum):
     junit = "junit"
 
 
+class ShaclEngine(str, Enum):
+    sparql = "sparql"
+    pyshacl = "pyshacl"
+
+
 class DataFormat(str, Enum):
     """Formats of the commands that report data (stats, timeline, in-force): no JUnit."""
 
@@ -100,6 +105,8 @@ def validate(
     ),
     inference: bool = typer.Option(True, "--inference/--no-inference", help="RDFS inference with the ontology."),
     quality: bool = typer.Option(True, "--quality/--no-quality", help="Run the quality queries as well."),
+    engine: ShaclEngine = typer.Option(ShaclEngine.sparql, "--engine", help="sparql: the shapes compiled to SPARQL "
+                                       "on pyoxigraph (fast); pyshacl: pyshacl for every shape (the reference)."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
     fail_on: FailOn = typer.Option(FailOn.ERROR, "--fail-on", help="Lowest level that makes the run fail."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
@@ -127,7 +134,7 @@ def validate(
         settings = load_settings()
         with err.status("validating…", spinner="dots") if err.is_terminal else _nothing():
             report = run_validation(settings, paths or None, shapes_paths=shapes or None,
-                                    inference=inference, quality=quality, context=context)
+                                    inference=inference, quality=quality, context=context, engine=engine.value)
         level = Level[fail_on.value]
         text = render(report, fmt.value, level, verbose=verbose)
         if output:
