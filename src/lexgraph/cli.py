@@ -323,10 +323,10 @@ def _check_before_serving(settings: Settings) -> None:
     once it starts: a remote store that does not answer, a kernel that cannot sandbox the
     query executors, a store folder that cannot be opened."""
     if settings.store == "remote":
-        from .store.remote import RemoteStore
+        from .store.remote import remote_store
 
         async def ping() -> None:
-            store = RemoteStore(settings.remote_query_url or "")
+            store = remote_store(settings)
             try:
                 await store.ping(10.0)
             finally:
@@ -380,15 +380,17 @@ def load(
                 raise UsageError(f"--store {store}: the store cannot be built there ({exc.strerror or exc})") from None
             err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
             return
+        from .store.credentials import redact
         from .store.remote import push_files
 
         assert to is not None
         if not to.startswith(("http://", "https://")):
-            raise UsageError(f"--to {to!r}: expected an http:// or https:// URL")
+            raise UsageError(f"--to {redact(to)!r}: expected an http:// or https:// URL")
         chosen = list(paths) if paths else [settings.data_dir]
         files = _source_files(settings, [settings.ontology_dir, *chosen], graph)
-        sent = push_files(to, files, entailment=settings.entailment)
-        err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes) into {to}", highlight=False)
+        sent = push_files(to, files, entailment=settings.entailment, user=settings.remote_user,
+                          password=settings.remote_password)
+        err.print(f"loaded {len(sent)} graphs ({sum(sent.values())} bytes) into {redact(to)}", highlight=False)
 
 
 # --- timelines and point-in-time questions (the same answers as GET /timeline, /in-force) ---

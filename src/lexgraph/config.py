@@ -50,6 +50,16 @@ LEXGRAPH_STORE_DIR          a new temporary folder, removed when serve stops (em
                             sources are unchanged)
 LEXGRAPH_REMOTE_QUERY_URL   (remote mode) the SPARQL 1.1 query endpoint
 LEXGRAPH_REMOTE_STORE_URL   (remote mode) the Graph Store Protocol endpoint
+LEXGRAPH_REMOTE_USER        (none) user name sent when the remote server asks (HTTP
+                            Digest or Basic), for queries and `load --to`; the URL's
+                            userinfo or ~/.netrc may give it instead
+LEXGRAPH_REMOTE_PASSWORD    (none) its password (never shown in messages or logs)
+LEXGRAPH_REMOTE_GRAPHS      * (remote mode: the graphs served, space-separated IRIs,
+                            `*` matching any characters)
+LEXGRAPH_REMOTE_SYSTEM_GRAPHS  the server's own (Virtuoso: virtrdf#, ldp#, DAV, ...;
+                            others: none): graphs never served, nor counted, nor
+                            downloaded, as patterns like LEXGRAPH_REMOTE_GRAPHS;
+                            'none' serves them all
 LEXGRAPH_STORE_CHECK_S      30 (remote mode: seconds between checks for changed
                             content, which clear the cache and rebuild the graph
                             view; 0 never checks)
@@ -64,7 +74,7 @@ LEXGRAPH_ENTAILMENT         rdfs (what the subclass and subproperty hierarchies
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Mapping
 
@@ -114,6 +124,11 @@ class Settings:
     store_dir: Path | None = None
     remote_query_url: str | None = None
     remote_store_url: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = field(default=None, repr=False)
+    remote_graphs: tuple[str, ...] = ("*",)
+    remote_system_graphs: tuple[str, ...] | None = None
+    """None: the server's own system graphs, by its kind."""
     store_check_s: float = 30.0
     entailment: Literal["rdfs", "off"] = "rdfs"
 
@@ -150,6 +165,14 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     return raw
 
 
+def _patterns(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    """Space-separated graph IRI patterns; None when unset, none at all for 'none'."""
+    raw = (env.get(name) or "").split()
+    if not raw:
+        return None
+    return () if raw == ["none"] else tuple(raw)
+
+
 def default_executor_memory(workers: int, executors: int) -> int:
     """Half the machine's memory shared among every executor, at most 4 GiB each: enough for
     any sensible query on a million triples, while all executors together leave the rest
@@ -178,6 +201,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     remote_query_url = _url(env, "LEXGRAPH_REMOTE_QUERY_URL")
     if store == "remote" and not remote_query_url:
         raise ConfigError("LEXGRAPH_STORE=remote needs LEXGRAPH_REMOTE_QUERY_URL")
+    remote_user = env.get("LEXGRAPH_REMOTE_USER") or None
+    if bool(remote_user) != bool(env.get("LEXGRAPH_REMOTE_PASSWORD")):
+        raise ConfigError("LEXGRAPH_REMOTE_USER and LEXGRAPH_REMOTE_PASSWORD go together: set both or neither")
     store_dir = env.get("LEXGRAPH_STORE_DIR") or None
     workers = int(_number(env, "LEXGRAPH_WORKERS", 1, int, 1))
     executors = int(_number(env, "LEXGRAPH_EXECUTORS", 4, int, 1))
@@ -222,6 +248,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         store_dir=Path(store_dir) if store_dir else None,
         remote_query_url=remote_query_url,
         remote_store_url=_url(env, "LEXGRAPH_REMOTE_STORE_URL"),
+        remote_user=remote_user,
+        remote_password=env.get("LEXGRAPH_REMOTE_PASSWORD") or None,
+        remote_graphs=_patterns(env, "LEXGRAPH_REMOTE_GRAPHS") or ("*",),
+        remote_system_graphs=_patterns(env, "LEXGRAPH_REMOTE_SYSTEM_GRAPHS"),
         store_check_s=_number(env, "LEXGRAPH_STORE_CHECK_S", 30.0, float, 0),
         entailment=entailment,  # type: ignore[arg-type]  # checked above
     )

@@ -130,3 +130,110 @@ def load_into(oxigraph: Server) -> None:
                             env={**os.environ, "LEXGRAPH_ROOT": str(REPO)})
     if result.returncode != 0:
         raise RuntimeError(f"lexgraph load failed: {result.stderr}")
+
+
+@dataclass
+class VirtuosoServer(Server):
+    """A Virtuoso server: its HTTP base URL (``url``) and its SQL port (for ``isql-vt``)."""
+
+    sql_port: int
+    folder: Path
+
+    def isql(self, sql: str, password: str = "dba") -> str:
+        """Run SQL statements as the ``dba`` user (Virtuoso's administrator)."""
+        isql = shutil.which("isql-vt")
+        if isql is None:
+            raise RuntimeError("isql-vt is missing: it comes with virtuoso-opensource (scripts/test.sh installs it)")
+        result = subprocess.run([isql, f"127.0.0.1:{self.sql_port}", "dba", password, f"exec={sql}"],
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode != 0 or "*** Error" in result.stdout + result.stderr:
+            raise RuntimeError(f"isql-vt failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
+        return result.stdout
+
+
+VIRTUOSO_LOADER = ("lexgraph_loader", "Loader-pw-7c1e")
+"""The Virtuoso user the tests load data as (allowed SPARQL updates, so the Graph Store
+endpoint ``/sparql-graph-crud-auth`` takes its writes), and its password."""
+
+
+def start_virtuoso(tmp: Path, max_rows: int = 20_000) -> VirtuosoServer:
+    """Debian's Virtuoso 7 (``virtuoso-opensource``) on free loopback ports, with a new
+    database in its own folder and a virtuoso.ini written here: answers cut at ``max_rows``
+    (its ResultSetMaxRows), a user allowed to write (:data:`VIRTUOSO_LOADER`)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        raise RuntimeError("Virtuoso is not installed: `apt-get install --no-install-recommends "
+                           "virtuoso-opensource` (scripts/test.sh does)")
+    http_port, sql_port = free_port(), free_port()
+    folder = tmp / f"virtuoso-{http_port}"
+    folder.mkdir()
+    vsp = Path("/var/lib/virtuoso-opensource-7/vsp")
+    (folder / "virtuoso.ini").write_text(f"""\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {folder}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 256M
+ThreadsPerQuery = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {vsp if vsp.is_dir() else folder}
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = 60
+""")
+    log = tmp / f"virtuoso-{http_port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    server = VirtuosoServer(process, f"http://127.0.0.1:{http_port}", log, sql_port, folder)
+    try:
+        wait_until_up(server.url + "/sparql?query=ASK%7B%7D", process, log)
+        user, password = VIRTUOSO_LOADER
+        server.isql(f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\";")
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
+def load_into_virtuoso(virtuoso: Server, *paths: str, credentials: tuple[str, str] = VIRTUOSO_LOADER,
+                       url_credentials: bool = False) -> subprocess.CompletedProcess[str]:
+    """`lexgraph load --to <…/sparql-graph-crud-auth>` with credentials from the settings
+    (or, with ``url_credentials``, in the URL), as a user would run it; the finished process."""
+    user, password = credentials
+    target = virtuoso.url + "/sparql-graph-crud-auth"
+    env = {**os.environ, "LEXGRAPH_ROOT": str(REPO)}
+    if url_credentials:
+        target = target.replace("http://", f"http://{user}:{password}@", 1)
+    else:
+        env.update(LEXGRAPH_REMOTE_USER=user, LEXGRAPH_REMOTE_PASSWORD=password)
+    return subprocess.run([sys.executable, "-m", "lexgraph", "load", *paths, "--to", target],
+                          cwd=REPO, capture_output=True, text=True, timeout=300, env=env)

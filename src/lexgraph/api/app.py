@@ -74,10 +74,9 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Enve
 def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
     """The store the settings ask for, and a folder for downloads."""
     if settings.store == "remote":
-        from ..store.remote import RemoteStore
+        from ..store.remote import remote_store
 
-        assert settings.remote_query_url
-        return RemoteStore(settings.remote_query_url, settings.remote_store_url), Path(tempfile.mkdtemp(prefix="lexgraph-exports-"))
+        return remote_store(settings), Path(tempfile.mkdtemp(prefix="lexgraph-exports-"))
     from ..store.embedded import EmbeddedStore, build_store, source_files
 
     store_dir = settings.store_dir

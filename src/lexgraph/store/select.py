@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Protocol
 
-from ..errors import InternalQueryFailed, QuerySyntaxError
+from ..errors import InternalQueryFailed, QueryError, QuerySyntaxError
 from ..media import negotiate
 from ..results import Answer
 from .base import QueryRequest
@@ -52,7 +52,7 @@ async def _whole(store: Queryable, request: QueryRequest) -> Answer:
     logged in full, and the client is told so without the query, which may hold its values."""
     try:
         return await store.query(request)
-    except QuerySyntaxError as exc:
+    except (QuerySyntaxError, QueryError) as exc:
         log.error("the store refused one of lexgraph's own queries: %s\n%s", exc, request.query)
         raise InternalQueryFailed("lexgraph could not read the store for this request") from None
 
