@@ -145,6 +145,14 @@ def stats_text(stats: GraphStats) -> str:
         f"facts (claims):            {stats.facts}",
         f"disagreements:             {stats.disagreements}",
         f"facts without a quote:     {stats.facts_without_quote}",
+        f"structured values:         {stats.structured_values}, "
+        f"{stats.own_evidence_share:.1f}% with their own evidence ({stats.values_with_own_evidence})",
+        f"blank nodes in the data:   {stats.blank_nodes}",
+    ]
+    lines += [f"  no own evidence: {_short(node)} {_short(p)}" for node, p in stats.values_without_own_evidence]
+    lines += ["", f"facts stated only in prose ({len(stats.prose_only)}), with why no property fits:"]
+    lines += [f"  {_short(node)}: {reason}" for node, reason in stats.prose_only]
+    lines += [
         "",
         "facts by source document:",
     ]
@@ -163,6 +171,12 @@ def stats_json(stats: GraphStats) -> str:
             "facts": stats.facts,
             "disagreements": stats.disagreements,
             "facts_without_quote": stats.facts_without_quote,
+            "structured_values": stats.structured_values,
+            "values_with_own_evidence": stats.values_with_own_evidence,
+            "own_evidence_percent": round(stats.own_evidence_share, 1),
+            "values_without_own_evidence": [{"node": n, "property": p} for n, p in stats.values_without_own_evidence],
+            "blank_nodes": stats.blank_nodes,
+            "prose_only": [{"node": n, "reason": r} for n, r in stats.prose_only],
             "facts_by_source": stats.facts_by_source,
             "entities_by_class": stats.entities_by_class,
         },
