@@ -301,3 +301,18 @@ def test_draft_amendment_against_the_law_in_force(run) -> None:  # type: ignore[
                quote="would be punished by two to five years' deprivation of liberty.")
     # "500 monthly indicators or more, the current lower bound of criminality"
     assert has(rows, subject="criminal-code-1997/article/184", what="threshold", min="500")
+
+
+def test_each_value_has_the_quote_that_states_it(run) -> None:  # type: ignore[no-untyped-def]
+    rows = run("value-evidence")
+    limits = "provision/customs-code-198-suspension-of-release-checklist/time-limit/"
+    # The suspension and its extension are both "ten business days"; each has its own sentence.
+    assert has(rows, node=limits + "1", quote="shall be suspended for ten business days.")
+    assert has(rows, node=limits + "2", quote="appealed to the court")
+    assert not has(rows, node=limits + "1", quote="appealed to the court")
+    # "The amendment, which was approved July 9, 2004": the date's quote, not the event's other one.
+    event = "act-event/copyright-amendment-2004-approval-cable2005"
+    assert has(rows, node=event, property="/def/date", value="2004-07-09")
+    assert [r["quote"] for r in rows if (r["node"] or "").endswith(event)] == [
+        "The amendment, which was approved July 9, 2004, extends protection to any material that has not become a part "
+        "of the public domain in its country of origin."]
