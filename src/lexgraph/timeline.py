@@ -63,15 +63,20 @@ _ABOUT_RANK = {str(LG.Treaty): 0, str(LG.LegalAct): 1, "http://data.europa.eu/el
 
 _EIF_TREATY = str(LGV["entry-into-force-for-party"])
 _JOIN = {str(LGV[k]) for k in ("ratification", "accession", "acceptance", "approval", "succession",
-                                "declaration-of-continued-application", "adherence-unspecified")}
+                                "declaration-of-continued-application", "adherence-unspecified",
+                                "joined", "membership-begun")}  # the last two: narrower of adherence-unspecified
 _DENOUNCE = {str(LGV.denunciation)}
 _STATUS_PARTY = str(LGV["status-party"])
 _STATUS_AGAINST = {str(LGV["status-not-party"]), str(LGV["status-signatory"])}
 _EIF_ACT = str(LGV["act-entry-into-force"])
-_MADE = {str(LGV[k]) for k in ("act-adoption", "act-signature", "act-passage", "act-publication", "act-date-as-cited")}
+_MADE = {str(LGV[k]) for k in ("act-adoption", "act-signature", "act-passage", "act-publication", "act-date-as-cited",
+                                "act-enactment", "act-approval", "act-adoption-resolution", "act-revision")}
+"""Kinds that show an act was made; the source's words (enacted, approved, revised, a resolution on
+adoption) are kept as kinds of their own (see lgv:act-making in the vocabulary)."""
 _REPEAL = {str(LGV["act-repeal"])}
 _PROPOSAL = {str(LGV[k]) for k in ("act-enactment-expected", "act-enactment-recommended", "act-sent-to-parliament",
-                                    "act-under-consideration", "act-chamber-approval", "act-not-adopted")}
+                                    "act-under-consideration", "act-chamber-approval", "act-not-adopted",
+                                    "act-not-issued")}
 
 
 # --- values ------------------------------------------------------------------------------
