@@ -5,20 +5,16 @@ as a treaty's administering body would simply become "a body"), so only what the
 say is entailed: a value of lg:date is also a dct:date, an lg:State is also an
 org:Organization, an lg:TreatyAction is also an lg:Event.
 
-Two users, one rule: validation entails over rdflib graphs (:func:`entail_hierarchies`), and
-the store materialises the same triples into its entailed graph
-(:mod:`lexgraph.store.entailed`). The functions here work on any hashable terms, so each
-side keeps its own term type.
+One rule for every user: the store materialises it into its entailed graph
+(:mod:`lexgraph.store.entailed`), validation applies it to the data it checks, and the graph
+view leaves out what it entails (:func:`implied`). The functions work on any hashable terms
+(pyoxigraph's, or IRIs as strings).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Hashable, Iterable, Iterator, Mapping, TypeVar
-
-from rdflib import Graph
-from rdflib.namespace import RDF, RDFS
-from rdflib.term import Node
 
 T = TypeVar("T", bound=Hashable)
 
@@ -71,13 +67,3 @@ def implied(triples: Iterable[tuple[T, T, T]], super_properties: Mapping[T, set[
     given = set(triples)
     return given & set(entailed(given, super_properties, super_classes, rdf_type))
 
-
-def entail_hierarchies(data: Graph, ontology: Graph) -> Graph:
-    """``data`` plus the triples its subproperty and subclass hierarchies entail."""
-    super_properties: dict[Node, set[Node]] = ancestors(ontology.subject_objects(RDFS.subPropertyOf))
-    super_classes: dict[Node, set[Node]] = ancestors(ontology.subject_objects(RDFS.subClassOf))
-    out = Graph()
-    out += data
-    for triple in entailed(iter(data), super_properties, super_classes, RDF.type):
-        out.add(triple)  # type: ignore[arg-type]
-    return out
