@@ -135,6 +135,12 @@ def row_cap(headers: Mapping[str, str]) -> int | None:
     return int(raw) if raw and raw.strip().isdigit() else None
 
 
+def partial(headers: Mapping[str, str]) -> bool:
+    """Whether the server stopped the query part way and sent what it had found (Virtuoso's
+    "anytime" answers, marked only by an ``X-SQL-State`` header): never an answer to pass on."""
+    return "x-sql-state" in headers
+
+
 _MESSAGE_CHARS = 300
 """How much of a remote server's own error message is passed on: its first line, cut short.
 Enough for a syntax error's position and reason; never a whole payload."""

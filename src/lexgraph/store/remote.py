@@ -32,7 +32,7 @@ from .base import QueryRequest
 from ..files import TURTLE, is_gzip, open_rdf
 from ..files import syntax_error as file_syntax_error
 from .credentials import Credentials, auth_for, redact, resolve
-from .dialect import STANDARD, Dialect, detect, matches, read_json, read_ntriples, reason, refusal, row_cap
+from .dialect import STANDARD, Dialect, detect, matches, partial, read_json, read_ntriples, reason, refusal, row_cap
 from .embedded import SourceFile, entailed_ntriples
 from .entailed import ENTAILED_GRAPH, Entailment
 from .oxigraph_run import syntax_error
@@ -73,8 +73,9 @@ def _refused(response: httpx.Response, timeout_s: float, query: str) -> Exceptio
     kind, why = refusal(response.status_code, text)
     if kind == "syntax":
         error = syntax_error(why)
+        # A query Oxigraph reads is valid SPARQL that the server does not support: refused, not malformed.
         return error if error.line is not None else _located(query) or \
-            QuerySyntaxError(f"the remote server refused the query: {why}")
+            QueryError(f"the remote SPARQL server refused the query: {why}")
     if kind == "timeout":
         return QueryTimeout(timeout_s)
     if kind == "refused":
@@ -155,6 +156,8 @@ class RemoteStore:
             raise _failed(exc, self.query_url) from None
         if response.status_code != 200:
             raise _refused(response, request.timeout_s, request.query)
+        if partial(response.headers):
+            raise QueryTimeout(request.timeout_s)
         cut_at = row_cap(response.headers)
         if request.whole and cut_at is not None:
             raise StoreUnavailable(f"the remote SPARQL server cut the answer to one of lexgraph's own queries at its "
