@@ -207,6 +207,12 @@ def test_prosecution_types(run) -> None:  # type: ignore[no-untyped-def]
     assert has(rows, subdivision="article/199/part/2", prosecutionLabel="private-public prosecution")
     assert has(rows, subdivision="article/198/part/4", prosecutionLabel="public prosecution")
     assert has(rows, subdivision="article/222", prosecutionLabel="public prosecution")
+    # A joint citation is one claim over all the parts its sentence names, not a copy on each.
+    public = {r["provision"] for r in rows if r["prosecutionLabel"] == "public prosecution"}
+    assert public == {ID + "provision/criminal-code-checklist-public-prosecution-checklist"}
+    assert {r["subdivision"].rsplit("edition/", 1)[-1] for r in rows if r["provision"] in public} == {
+        "article/198/part/3", "article/198/part/4", "article/199/part/3", "article/199/part/4",
+        "article/222", "article/222/part/1", "article/222/part/2"}
 
 
 def test_time_limits(run) -> None:  # type: ignore[no-untyped-def]
