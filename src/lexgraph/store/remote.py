@@ -260,7 +260,7 @@ def push_files(store_url: str, files: Sequence[SourceFile], timeout_s: float = 3
         bodies[ENTAILED_GRAPH] = ("the entailed triples", entailed_ntriples(files), "application/n-triples")
     with httpx.Client(timeout=timeout_s, trust_env=False, auth=auth_for(credentials)) as client:
         if entailment == "off":
-            _delete_graph(client, store_url, ENTAILED_GRAPH)
+            _delete_graph(client, store_url, ENTAILED_GRAPH, credentials)
         for graph, (origin, body, media_type) in bodies.items():
             try:
                 response = client.put(store_url, params={"graph": graph}, content=body,
@@ -287,14 +287,14 @@ def _push_refusal(response: httpx.Response, credentials: Credentials | None) -> 
     return f"{status}: {why}" if why else str(status)
 
 
-def _delete_graph(client: httpx.Client, store_url: str, graph: str) -> None:
+def _delete_graph(client: httpx.Client, store_url: str, graph: str, credentials: Credentials | None) -> None:
     """Remove one graph (HTTP DELETE); a graph the server does not hold (404) is fine."""
     try:
         response = client.delete(store_url, params={"graph": graph})
     except httpx.HTTPError as exc:
         raise StoreUnavailable(f"{store_url} does not answer ({type(exc).__name__})") from None
     if response.status_code not in (200, 204, 404):
-        raise StoreUnavailable(f"{store_url} refused to delete <{graph}>: {response.status_code} {response.text[:200]}")
+        raise StoreUnavailable(f"{store_url} refused to delete <{graph}>: {_push_refusal(response, credentials)}")
 
 
 def _graph_bodies(files: Sequence[SourceFile]) -> dict[str, tuple[str, bytes, str]]:
