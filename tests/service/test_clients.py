@@ -60,3 +60,30 @@ def test_rdflib_sparqlstore(server: Server) -> None:
         constructed = graph.query(CONSTRUCT).graph
     assert labels == ["Kazakhstan"] and asked is True
     assert constructed is not None and URIRef(KZ) in set(constructed.subjects())
+
+
+TREATY_ACTIONS = f"""SELECT ?date ?treaty WHERE {{
+  ?action a <https://w3id.org/lexgraph/def/TreatyAction> ; <https://w3id.org/lexgraph/def/party> <{KZ}> ;
+      <https://w3id.org/lexgraph/def/treaty> ?treaty ; <https://w3id.org/lexgraph/def/date> ?date .
+}} ORDER BY ?date ?treaty"""
+
+
+@pytest.mark.parametrize("how", ["format-parameter", "accept-header"])
+def test_pandas_reads_the_csv_answer(server: Server, how: str) -> None:
+    """``pandas.read_csv`` on the endpoint's URL, as notebooks do: with ``format=csv`` in the
+    URL (pandas sends no Accept header of its own), or with the header through storage_options."""
+    import urllib.parse
+
+    import pandas as pd
+
+    params = {"query": TREATY_ACTIONS} | ({"format": "csv"} if how == "format-parameter" else {})
+    url = server.url + "/sparql?" + urllib.parse.urlencode(params)
+    headers = {"Accept": "text/csv"} if how == "accept-header" else None
+    frame = pd.read_csv(url, storage_options=headers, dtype=str)
+    client = SPARQLWrapper(server.url + "/sparql")
+    client.setQuery(TREATY_ACTIONS)
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    assert list(frame.columns) == ["date", "treaty"]
+    assert len(frame) == len(rows) > 10
+    assert frame.to_dict("records") == [{"date": r["date"]["value"], "treaty": r["treaty"]["value"]} for r in rows]
