@@ -7,6 +7,8 @@ limit, its error reasons and its system graphs. Each check compares with the emb
 from __future__ import annotations
 
 import io
+import time
+from pathlib import Path
 from typing import Iterator
 
 import httpx
@@ -65,6 +67,7 @@ def test_virtuoso_holds_what_load_sent(virtuoso_server: VirtuosoServer, embedded
 # --- a Virtuoso of its own: test data with blank nodes and booleans, every graph served ------
 
 QUIRKS = REPO / "tests" / "fixtures" / "virtuoso" / "quirks.ttl"
+LATER = REPO / "tests" / "fixtures" / "virtuoso" / "later.ttl"
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +155,26 @@ def test_virtuoso_row_limit_is_flagged_never_silent(plain_lexgraph: Server) -> N
 def test_every_graph_is_served_when_the_setting_says_so(plain_lexgraph: Server) -> None:
     graphs = {row[0] for row in rows(plain_lexgraph, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
     assert "<http://www.openlinksw.com/schemas/virtrdf#>" in graphs
+
+
+def test_a_graph_new_to_the_server_is_noticed(tmp_path: Path, plain_virtuoso: VirtuosoServer) -> None:
+    """Queries name the served graphs as their dataset (Virtuoso's own are left out), so the
+    change watcher counts every graph of the server: a new one is served within a check."""
+    watching = start_lexgraph(tmp_path, {**over_virtuoso(plain_virtuoso), "LEXGRAPH_STORE_CHECK_S": "0.5"})
+    try:
+        ask = "ASK { <http://example.org/quirks/d> ?p ?o }"
+        listing = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        before = {row[0] for row in rows(watching, listing)}
+        assert sparql(watching, ask).json()["boolean"] is False
+        assert load_into_virtuoso(plain_virtuoso, str(QUIRKS), str(LATER)).returncode == 0
+        deadline = time.monotonic() + 60
+        while not sparql(watching, ask).json()["boolean"]:
+            assert time.monotonic() < deadline, "the new graph was not noticed within 60 s"
+            time.sleep(0.5)
+        after = {row[0] for row in rows(watching, listing)}
+        assert len(after - before) == 1 and before <= after and not after & {f"<{g}>" for g in SYSTEM_GRAPHS}
+    finally:
+        watching.stop()
 
 
 # --- Virtuoso's error reasons, passed on --------------------------------------------------------

@@ -42,7 +42,8 @@ def create_app(settings: Settings, store: GraphStore, exports_dir: Path) -> Enve
         await state.refresh_graphs()
         background = [asyncio.create_task(state.warm_up())]
         if store.kind == "remote" and settings.store_check_s > 0:  # the embedded store never changes
-            background.append(asyncio.create_task(watch(store, settings.store_check_s, state.store_changed)))
+            watched = store.whole_server  # type: ignore[attr-defined]  # every graph, new ones included
+            background.append(asyncio.create_task(watch(watched, settings.store_check_s, state.store_changed)))
         yield
         for task in background:
             task.cancel()

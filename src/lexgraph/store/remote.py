@@ -112,6 +112,9 @@ class RemoteStore:
         self._scope: tuple[str, ...] | None = None
         """The served graphs, named as the dataset of every query that names none, when the
         server holds graphs that are not served; None while it holds only served graphs."""
+        self.whole_server = _Unscoped(self)
+        """The server with every graph it holds: what the change watcher counts, so that a graph
+        new to the server is noticed although the queries' dataset does not name it yet."""
 
     async def start(self) -> None:
         """Check that the server answers before the service says it is ready."""
