@@ -16,7 +16,7 @@ from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.parsers.ntriples import ParseError
 
-from .errors import RdfSyntaxError, SyntaxErrorLocation
+from .errors import RdfSyntaxError, SyntaxErrorLocation, UsageError
 from .files import TURTLE, RdfFormat, format_of, is_gzip, open_rdf, rdf_files, syntax_error
 from .namespaces import PREFIXES
 
@@ -102,7 +102,7 @@ def load_into_store(store: ox.Store, path: Path, graph: str, *, subjects: bool =
     store first, which costs a copy: meant for the few files a run is about)."""
     fmt = format_of(path)
     if fmt is None:
-        raise RdfSyntaxError(SyntaxErrorLocation(str(path), None), "not a format lexgraph reads")
+        raise UsageError(f"{path}: not a format lexgraph reads")
     target = ox.NamedNode(graph)
     scratch = ox.Store() if subjects or fmt.quads else store
     try:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Iterator
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
@@ -52,6 +53,10 @@ _NODE_KINDS = {
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
 _SUBCLASS = "<" + str(RDFS.subClassOf) + ">"
+SCOPE_GRAPH = "urn:lexgraph:validation-scope"
+"""The graph that names the nodes a scoped run reports on (see :func:`scoped`)."""
+_IN_SCOPE = ox.NamedNode("urn:lexgraph:in-scope")
+SCOPE_MARK = f"{_IN_SCOPE} <{SCOPE_GRAPH}>"
 _TYPE = "<" + str(RDF.type) + ">"
 
 
@@ -96,7 +101,8 @@ def targeted_shapes(shapes: Graph) -> list[Node]:
     return sorted(found, key=str)
 
 
-def compile_shapes(shapes: Graph, store: ox.Store, super_properties: dict[OxTerm, set[OxTerm]] | None = None) -> Compiled:
+def compile_shapes(shapes: Graph, store: ox.Store, super_properties: dict[OxTerm, set[OxTerm]] | None = None,
+                   scope: bool = False) -> Compiled:
     """Compile every targeted shape of ``shapes`` against the data in ``store`` (the store is
     read for the class hierarchy and the ill-typed literals, which the queries name).
 
@@ -104,8 +110,12 @@ def compile_shapes(shapes: Graph, store: ox.Store, super_properties: dict[OxTerm
     the hierarchies' entailment, applied by the queries instead of materialised: a path
     through a property follows its subproperties too (``rdfs:label`` also reads
     ``skos:prefLabel``), and the subclass entailment needs nothing, as SHACL reads classes
-    through ``rdfs:subClassOf*`` anyway. No property may have ``rdf:type`` above it."""
-    compiler = _Compiler(shapes, store, super_properties)
+    through ``rdfs:subClassOf*`` anyway. No property may have ``rdf:type`` above it.
+
+    ``scope``: the checks look only at focus nodes in the store's :data:`SCOPE_GRAPH`, or
+    whose values on the path checked are (the results a scoped run keeps, found without
+    checking every node: a changed file in a big repository)."""
+    compiler = _Compiler(shapes, store, super_properties, SCOPE_GRAPH if scope else None)
     checks: list[Check] = []
     unsupported: list[Node] = []
     for shape in targeted_shapes(shapes):
@@ -122,6 +132,18 @@ def run_checks(store: ox.Store, checks: list[Check]) -> Iterator[Result]:
         for row in store.query(check.query, use_default_graph_as_union=True):  # type: ignore[union-attr]
             yield Result(check.shape, check.component, row["focus"], check.path,  # type: ignore[index]
                          row["value"] if check.with_value else None)  # type: ignore[index]
+
+
+@contextmanager
+def scoped(store: ox.Store, nodes: Iterable[OxTerm]) -> Iterator[None]:
+    """Name ``nodes`` in the store's :data:`SCOPE_GRAPH` for the time of a scoped run."""
+    graph = ox.NamedNode(SCOPE_GRAPH)
+    mark = ox.NamedNode(SCOPE_GRAPH)
+    store.extend([ox.Quad(n, _IN_SCOPE, mark, graph) for n in nodes if not isinstance(n, ox.Literal)])
+    try:
+        yield
+    finally:
+        store.remove_graph(graph)
 
 
 def ill_typed(store: ox.Store, datatypes: set[URIRef]) -> set[OxTerm]:
@@ -145,8 +167,10 @@ def ill_typed(store: ox.Store, datatypes: set[URIRef]) -> set[OxTerm]:
 
 
 class _Compiler:
-    def __init__(self, shapes: Graph, store: ox.Store, super_properties: dict[OxTerm, set[OxTerm]] | None) -> None:
+    def __init__(self, shapes: Graph, store: ox.Store, super_properties: dict[OxTerm, set[OxTerm]] | None,
+                 scope: str | None) -> None:
         self.shapes = shapes
+        self._scope = scope
         self.store = store
         self._counter = 0
         self._entailing = super_properties is not None
@@ -346,8 +370,9 @@ class _Compiler:
 
     # -- targeted shapes ----------------------------------------------------------------
 
-    def focus_pattern(self, shape: Node, x: str) -> str:
-        """A group pattern binding ``x`` to the shape's focus nodes, each once."""
+    def focus_pattern(self, shape: Node, x: str, reaching: str | None = None) -> str:
+        """A group pattern binding ``x`` to the shape's focus nodes, each once; with a scope,
+        only those in it, or (``reaching``: a path) those whose values on the path are."""
         alternatives: list[str] = []
         for cls in self.shapes.objects(shape, SH.targetClass):
             t = self.var("t")
@@ -359,7 +384,14 @@ class _Compiler:
         for p in self.shapes.objects(shape, SH.targetSubjectsOf):
             alternatives.append(f"{x} {self.path(p)} [] .")
         union = " UNION ".join("{ " + a + " }" for a in alternatives)
-        return f"{{ SELECT DISTINCT {x} WHERE {{ {union} }} }}"
+        if self._scope is None:
+            return f"{{ SELECT DISTINCT {x} WHERE {{ {union} }} }}"
+        within = f"GRAPH <{self._scope}> {{ {x} {SCOPE_MARK} }}"
+        if reaching is not None:
+            s = self.var("scoped")
+            within = f"{{ {within} }} UNION {{ GRAPH <{self._scope}> {{ {s} {SCOPE_MARK} }} {x} {reaching} {s} . }}"
+        # the few nodes in scope first, each then tested against the targets
+        return f"{{ SELECT DISTINCT {x} WHERE {{ {within} FILTER EXISTS {{ {union} }} }} }}"
 
     def top_level(self, shape: Node) -> list[Check]:
         """The checks of one targeted shape (its property shapes' included)."""
@@ -367,7 +399,7 @@ class _Compiler:
         x = "?focus"
         focus = self.focus_pattern(shape, x)
         if self.shapes.value(shape, SH.path) is not None:
-            return self._property_checks(shape, focus, x)
+            return self._property_checks(shape, x, lambda path: self.focus_pattern(shape, x, path))
         if any(p in _PROPERTY_ONLY for p in self.shapes.predicates(shape, None)):
             raise Unsupported("a property constraint on a node shape")
         checks: list[Check] = []
@@ -381,34 +413,43 @@ class _Compiler:
             checks.append(Check(shape, SH.HasValueConstraintComponent, None, query, False))
         for prop in self.shapes.objects(shape, SH.property):
             self._check_keys(prop)
-            checks.extend(self._property_checks(prop, focus, x))
+            checks.extend(self._property_checks(prop, x, lambda path: self.focus_pattern(shape, x, path), focus))
         return checks
 
-    def _property_checks(self, shape: Node, focus: str, x: str) -> list[Check]:
+    def _property_checks(self, shape: Node, x: str, reaching: Callable[[str], str], focus: str | None = None) -> list[Check]:
+        """The checks of one property shape; ``reaching(path)`` gives the focus pattern of
+        the checks whose results name a value (in a scope, a value in it makes a result in it)."""
         if (shape, SH.property, None) in self.shapes:
             raise Unsupported("a property shape with property shapes")
         path_node = self._one(shape, SH.path)
         path = self.path(path_node)
+        focus = focus or reaching(None)  # type: ignore[arg-type]
+        valued = reaching(path) if self._scope is not None else focus
         checks: list[Check] = []
 
         def add(component: URIRef, query: str, with_value: bool = False) -> None:
             checks.append(Check(shape, component, path_node, query, with_value))
 
+        def then(focus: str, body: str) -> str:
+            """``body`` after the focus pattern; in a scope, run once per focus node (the few
+            in scope) instead of over every node and joined."""
+            return f"{focus} LATERAL {{ {body} }}" if self._scope is not None else f"{focus} {body}"
+
         for param in self.shapes.objects(shape, SH.minCount):
             if int(param) > 0:
-                add(SH.MinCountConstraintComponent, f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ {x} {path} ?v }} }} "
+                add(SH.MinCountConstraintComponent, f"SELECT ?focus WHERE {{ {then(focus, f'OPTIONAL {{ {x} {path} ?v }}')} }} "
                     f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {int(param)})")
         for param in self.shapes.objects(shape, SH.maxCount):
-            add(SH.MaxCountConstraintComponent, f"SELECT ?focus WHERE {{ {focus} {x} {path} ?v }} "
+            add(SH.MaxCountConstraintComponent, f"SELECT ?focus WHERE {{ {then(focus, f'{x} {path} ?v')} }} "
                 f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {int(param)})")
         for param in self.shapes.objects(shape, SH.hasValue):
             add(SH.HasValueConstraintComponent,
                 f"SELECT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ {x} {path} {self.term(param)} }} }}")
         if (shape, SH.uniqueLang, Literal(True)) in self.shapes:
             add(SH.UniqueLangConstraintComponent,
-                f"SELECT DISTINCT ?focus ?lang WHERE {{ {focus} {x} {path} ?a, ?b "
-                f"FILTER(!sameTerm(?a, ?b) && isLiteral(?a) && isLiteral(?b) && lang(?a) != \"\" "
-                f"&& LCASE(lang(?a)) = LCASE(lang(?b))) BIND(LCASE(lang(?a)) AS ?lang) }}")
+                "SELECT DISTINCT ?focus ?lang WHERE { " + then(
+                    focus, f"{x} {path} ?a, ?b FILTER(!sameTerm(?a, ?b) && isLiteral(?a) && isLiteral(?b) && "
+                    f"lang(?a) != \"\" && LCASE(lang(?a)) = LCASE(lang(?b))) BIND(LCASE(lang(?a)) AS ?lang)") + " }")
         qualified = list(self.shapes.objects(shape, SH.qualifiedValueShape))
         if len(qualified) > 1:
             raise Unsupported("several qualified value shapes")
@@ -416,15 +457,15 @@ class _Compiler:
             test = self.conforms(q, "?v")
             for param in self.shapes.objects(shape, SH.qualifiedMinCount):
                 add(SH.QualifiedMinCountConstraintComponent,
-                    f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ {x} {path} ?v FILTER({test}) }} }} "
+                    "SELECT ?focus WHERE { " + then(focus, f"OPTIONAL {{ {x} {path} ?v FILTER({test}) }}") + " } "
                     f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {int(param)})")
             for param in self.shapes.objects(shape, SH.qualifiedMaxCount):
                 add(SH.QualifiedMaxCountConstraintComponent,
-                    f"SELECT ?focus WHERE {{ {focus} {x} {path} ?v FILTER({test}) }} "
+                    "SELECT ?focus WHERE { " + then(focus, f"{x} {path} ?v FILTER({test})") + " } "
                     f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {int(param)})")
         for predicate, component in _VALUE_COMPONENTS.items():
             for param in self.shapes.objects(shape, predicate):
                 test = self.value_test(predicate, param, "?value", shape)
-                add(component, f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {x} {path} ?value "
-                    f"FILTER(!COALESCE({test}, false)) }}", True)
+                add(component, "SELECT DISTINCT ?focus ?value WHERE { " + then(
+                    valued, f"{x} {path} ?value FILTER(!COALESCE({test}, false))") + " }", True)
         return checks

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal as Choice
+import typing
 from typing import Sequence
 
 import pyoxigraph as ox
@@ -37,11 +37,11 @@ from .load import load_graph, load_into_store
 from .oxistore import (DATA_GRAPH, ONTOLOGY_GRAPH, OxTerm, count_triples, from_rdflib, quiet_literals, rdflib_graph,
                        to_rdflib)
 from .quality import read_checks, run_check
-from .shacl_sparql import Result, compile_shapes, run_checks
+from .shacl_sparql import Result, compile_shapes, run_checks, scoped
 from .entailment import ancestors, entailed
 from .store.entailed import ENTAILED_GRAPH
 
-Engine = Choice["sparql", "pyshacl"]
+Engine = typing.Literal["sparql", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("sparql", "pyshacl")
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -207,10 +207,12 @@ def entail(store: ox.Store) -> int:
     return len(found)
 
 
-def shacl_findings(inputs: ValidationInputs, *, engine: Engine = "sparql", inference: bool = True) -> list[Finding]:
+def shacl_findings(inputs: ValidationInputs, *, engine: Engine = "sparql", inference: bool = True,
+                   narrow: bool = True) -> list[Finding]:
     """Check the store (ontology and data) against the shapes, with the hierarchies'
     entailment unless ``inference`` is off, and turn the results into findings (in-context
-    runs: only those in scope).
+    runs: only those in scope; ``narrow``: the compiled checks look at the scope's nodes and
+    those linking to them only, instead of checking everything and keeping the scope's).
 
     The compiled checks apply the entailment in their queries; pyshacl (the ``pyshacl``
     engine, or the shapes not compiled) reads it materialised into the store."""
@@ -224,28 +226,30 @@ def shacl_findings(inputs: ValidationInputs, *, engine: Engine = "sparql", infer
             entail(store)
         results = pyshacl_results(store, inputs.shapes)
     else:
-        compiled = compile_shapes(inputs.shapes, store, entailment)
-        results = list(run_checks(store, compiled.checks))
+        narrowed = narrow and inputs.scope is not None
+        compiled = compile_shapes(inputs.shapes, store, entailment, scope=narrowed)
+        with scoped(store, inputs.scope if narrowed and inputs.scope else ()):
+            results = list(run_checks(store, compiled.checks))
         if compiled.unsupported:
             if entailment is not None:
                 entail(store)
             results += pyshacl_results(store, inputs.shapes, only=compiled.unsupported)
     findings = []
+    about: dict[tuple[Node, Node, Node | None], tuple[Level, str, str, str | None]] = {}
     for r in results:
         file = inputs.node_files.get(r.focus) or (inputs.node_files.get(r.value) if r.value is not None else None)
         if inputs.scope is not None and file is None:
             continue
-        findings.append(
-            Finding(
-                level=_SEVERITY.get(inputs.shapes.value(r.shape, SH.severity), Level.ERROR),  # type: ignore[arg-type]
-                check=_shape_name(inputs.shapes, r.shape),
-                focus=_describe(inputs.store, inputs.shapes, r.focus),
-                message=_message(inputs.shapes, r.shape, r.component),
-                path=_qname(inputs.shapes, r.path) if isinstance(r.path, URIRef) else None,
-                value=_describe(inputs.store, inputs.shapes, r.value) if r.value is not None else None,
-                file=str(file) if file else None,
-            )
-        )
+        key = (r.shape, r.component, r.path)
+        if key not in about:  # the same for every result of one constraint: worked out once
+            about[key] = (_SEVERITY.get(inputs.shapes.value(r.shape, SH.severity), Level.ERROR),  # type: ignore[arg-type]
+                          _shape_name(inputs.shapes, r.shape), _message(inputs.shapes, r.shape, r.component),
+                          _qname(inputs.shapes, r.path) if isinstance(r.path, URIRef) else None)
+        level, check, message, path = about[key]
+        findings.append(Finding(
+            level=level, check=check, focus=_describe(store, inputs.shapes, r.focus), message=message, path=path,
+            value=_describe(store, inputs.shapes, r.value) if r.value is not None else None,
+            file=str(file) if file else None))
     return findings
 
 
