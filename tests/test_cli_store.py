@@ -253,3 +253,33 @@ def test_load_to_names_a_syntax_error_before_sending_anything(tmp_path: Path, mi
     assert result.returncode == 2, result.stderr
     assert "a.nt:2" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def _on_a_terminal(tmp: Path, *args: str | Path) -> tuple[int, str]:
+    """Run lexgraph with its stderr on a pseudo-terminal (as a person at a terminal sees it);
+    exit code and what the terminal received."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "lexgraph", *map(str, args)], stdout=subprocess.DEVNULL,
+                               stderr=follower, cwd=REPO, env=_env(tmp, COLUMNS="100", TERM="xterm"))
+    os.close(follower)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    return process.wait(timeout=120), received.decode(errors="replace")
+
+
+def test_load_shows_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_path: Path, mine: Path) -> None:
+    code, terminal = _on_a_terminal(tmp_path, "load", mine, "--store", tmp_path / "store")
+    assert code == 0, terminal
+    assert "loading" in terminal and "━" in terminal  # rich's bar, drawn while the files load
+    piped = lexgraph(tmp_path, "load", mine, "--store", tmp_path / "store2")
+    assert piped.returncode == 0 and "━" not in piped.stderr and "loading" not in piped.stderr

@@ -26,6 +26,7 @@ from .config import Settings, load_settings
 from .errors import ConfigError, LexgraphError, StoreUnavailable, UsageError, UserError
 from .store.base import GraphStore
 from .store.embedded import EmbeddedStore, SourceFile, build_store, source_files
+from .store.manifest import SyncResult
 from .timeline import InForce, InForceItem, Timeline, as_json, in_force, parse_date, timeline
 
 # Validation and statistics import rdflib and pyshacl; the commands that need them import
@@ -287,24 +288,31 @@ def _prepare_store(settings: Settings, store_dir: Path, paths: Sequence[Path] | 
     """Build the embedded store at ``store_dir``, or bring the one there up to date with its
     sources (:func:`~lexgraph.store.manifest.sync_store`). A store without lexgraph's manifest
     (built by another tool) is served as it is, unless files to serve were named."""
-    from .store.manifest import manifest_path, sync_store
+    from .store.manifest import manifest_path
 
     if store_dir.is_dir() and any(store_dir.iterdir()) and not manifest_path(store_dir).exists() and not paths:
         err.print(f"serving store {store_dir} as it is: it has no manifest of its sources", highlight=False)
         return
     sources, graph = _sources(settings, store_dir, paths)
-    files = _source_files(settings, sources, graph)
+    try:
+        result = _sync_showing_progress(settings, store_dir, _source_files(settings, sources, graph), sources, graph)
+    except OSError as exc:
+        raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store cannot be built there "
+                          f"({exc.strerror or exc})") from None
+    err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
+
+
+def _sync_showing_progress(settings: Settings, store_dir: Path, files: Sequence[SourceFile], sources: Sequence[Path],
+                           graph: str | None) -> SyncResult:
+    """:func:`~lexgraph.store.manifest.sync_store`, with a progress bar (bytes loaded) on a
+    terminal; nothing when stderr is piped."""
+    from .store.manifest import sync_store
+
     with Progress(TextColumn("loading"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("load", total=sum(f.path.stat().st_size for f in files))
-        try:
-            result = sync_store(store_dir, files, sources,
-                                lambda done, total: progress.update(task, completed=done, total=total), graph,
-                                settings.entailment)
-        except OSError as exc:
-            raise ConfigError(f"LEXGRAPH_STORE_DIR={store_dir}: the store cannot be built there "
-                              f"({exc.strerror or exc})") from None
-    err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
+        return sync_store(store_dir, files, sources, lambda done, total: progress.update(task, completed=done, total=total),
+                          graph, settings.entailment)
 
 
 def _check_port(settings: Settings) -> None:
@@ -371,11 +379,8 @@ def load(
         if store is not None:
             store_dir = store.resolve()
             sources, graph = _sources(settings, store_dir, paths, graph)
-            from .store.manifest import sync_store
-
             try:
-                result = sync_store(store_dir, _source_files(settings, sources, graph), sources, graph=graph,
-                                    entailment=settings.entailment)
+                result = _sync_showing_progress(settings, store_dir, _source_files(settings, sources, graph), sources, graph)
             except OSError as exc:
                 raise UsageError(f"--store {store}: the store cannot be built there ({exc.strerror or exc})") from None
             err.print(escape(result.describe(store_dir)), highlight=False, soft_wrap=True)
