@@ -16,9 +16,9 @@ pair constraints, …) is returned as *unsupported*, for pyshacl to check.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
-from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
@@ -30,7 +30,6 @@ from rdflib.term import Node
 
 from .entailment import ancestors
 from .oxistore import OxTerm, quiet_literals
-
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
 _IGNORED = {RDF.type, RDFS.comment, RDFS.label, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
@@ -52,7 +51,6 @@ _NODE_KINDS = {
     SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
-_SUBCLASS = "<" + str(RDFS.subClassOf) + ">"
 SCOPE_GRAPH = "urn:lexgraph:validation-scope"
 """The graph that names the nodes a scoped run reports on (see :func:`scoped`)."""
 _IN_SCOPE = ox.NamedNode("urn:lexgraph:in-scope")
@@ -171,7 +169,6 @@ class _Compiler:
                  scope: str | None) -> None:
         self.shapes = shapes
         self._scope = scope
-        self.store = store
         self._counter = 0
         self._entailing = super_properties is not None
         self._sub_properties: dict[str, set[str]] = {}
@@ -179,9 +176,8 @@ class _Compiler:
             for sup in supers:
                 self._sub_properties.setdefault(sup.value, set()).add(sub.value)  # type: ignore[union-attr]
         pairs = ((q.subject, q.object) for q in store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None))
-        self._above: dict[OxTerm, set[OxTerm]] = ancestors(pairs)  # type: ignore[arg-type]
         self._below: dict[str, set[str]] = {}
-        for sub, supers in self._above.items():
+        for sub, supers in ancestors(pairs).items():  # type: ignore[arg-type]
             if isinstance(sub, ox.NamedNode):
                 for sup in supers:
                     if isinstance(sup, ox.NamedNode):
@@ -207,7 +203,7 @@ class _Compiler:
         return list(Collection(self.shapes, node))  # type: ignore[arg-type]
 
     def _check_keys(self, shape: Node) -> None:
-        known = _IGNORED | set(_VALUE_COMPONENTS) | _PROPERTY_ONLY | {SH.property, SH.hasValue}
+        known = _IGNORED | set(_VALUE_COMPONENTS) | _PROPERTY_ONLY | {SH.property, SH.hasValue, SH.flags}
         for p in set(self.shapes.predicates(shape, None)):
             if p not in known:
                 raise Unsupported(f"{p} is not compiled")
