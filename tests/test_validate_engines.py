@@ -127,7 +127,8 @@ ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
         [ sh:path ex:size ; sh:datatype xsd:integer ; sh:not [ sh:in ( 0 ) ] ] ,
         [ sh:path ex:kind ; sh:xone ( [ sh:hasValue ex:a ] [ sh:nodeKind sh:IRI ] ) ] ,
         [ sh:path ex:part ; sh:node ex:PartShape ; sh:and ( [ sh:nodeKind sh:IRI ] [ sh:class ex:Part ] ) ] ,
-        [ sh:path ex:flag ; sh:hasValue true ] .
+        [ sh:path ex:flag ; sh:hasValue true ] ,
+        [ sh:path ex:name ; sh:pattern "^O" ; sh:flags "i" ] .
 ex:PartShape a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
 ex:NamedShape a sh:NodeShape ; sh:targetSubjectsOf ex:name ; sh:targetNode ex:ghost ; sh:nodeKind sh:IRI ;
     sh:or ( [ sh:class ex:Thing ] [ sh:class ex:Part ] ) .
@@ -172,6 +173,7 @@ def test_other_shapes_give_the_same_findings_and_what_is_not_compiled_goes_to_py
                                         for k, n in fast.items()}), "validate() runs the default engine"
     # shapes without sh:message: one message of ours per constraint, whichever engine found it
     assert any(key[5] == "Not met: sh:minLength 3" for key in fast), fast
+    assert {key[4] for key in fast if key[5] == "Not met: sh:pattern ^O"} == {"x", "far too long a name"}, fast
 
 
 def test_the_repository_shapes_are_all_compiled(settings: Settings) -> None:
