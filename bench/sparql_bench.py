@@ -12,6 +12,9 @@ For each size it
   3. starts, on free loopback ports: lexgraph twice (answer cache on, the default, and off with
      LEXGRAPH_CACHE_BYTES=0), ``oxigraph serve-read-only --union-default-graph`` and
      ``rdflib-endpoint serve`` over the same Turtle files (ontology, vocabularies, synthetic data);
+     and, where Debian's Virtuoso is installed (``virtuoso-opensource``), Virtuoso 7 loaded with
+     ``lexgraph load --to`` (the test suite's fixture: tests/service/servers.py) and lexgraph in
+     remote mode over it, cache off;
   4. checks that every server answers every query with 200 and the same number of rows (a pair
      that fails is skipped and marked so);
   5. runs wrk on each query and server, at 1 connection (median and p99 latency) and at 8
@@ -19,7 +22,8 @@ For each size it
      rotates through many parameter values (entity IRIs, countries, years, search words) so
      consecutive requests differ;
   6. computes lexgraph/oxigraph and lexgraph/rdflib-endpoint throughput ratios at 8 connections
-     and their geometric means, cache on and cache off, and checks them against the targets.
+     and their geometric means, cache on and cache off, and lexgraph over Virtuoso / Virtuoso
+     direct (the cost of lexgraph's layer), and checks them against the targets.
 
 Everything binds 127.0.0.1; every wait is bounded; every server is stopped at the end, errors
 or not (each runs in its own process group).
@@ -54,6 +58,8 @@ RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402  (bench/generate.py)
+sys.path.insert(0, str(REPO))
+from tests.service.servers import load_into_virtuoso, start_virtuoso  # noqa: E402  (the suite's Virtuoso)
 from report import free_port, now, tree_pids, tree_rss_mib, write_results  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
@@ -67,6 +73,7 @@ TARGETS = {
     "vs_rdflib_geomean": 15.0,
     "load_1m_s": 5.0,
     "load_1m_peak_mib": 1024.0,
+    "over_virtuoso_geomean": 0.5,
 }
 
 PREFIXES = """PREFIX lg: <https://w3id.org/lexgraph/def/>
@@ -357,6 +364,41 @@ def start_oxigraph(store_dir: Path, logs: Path) -> Server:
     return spawn("oxigraph", cmd, env, "/query", logs, {"command": " ".join(["oxigraph"] + cmd[1:3] + ["…"] + cmd[5:])})
 
 
+VIRTUOSO = "virtuoso"
+OVER_VIRTUOSO = "lexgraph over virtuoso (cache off)"
+
+
+def start_virtuoso_loaded(data_dir: Path, work: Path) -> Server:
+    """Virtuoso 7 on loopback with the ontology and ``data_dir`` loaded by `lexgraph load --to`
+    (no row limit below the data: ResultSetMaxRows 10,000,000)."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    started = time.monotonic()
+    virtuoso = start_virtuoso(work, max_rows=10_000_000)
+    loaded = load_into_virtuoso(virtuoso, str(data_dir))
+    if loaded.returncode != 0:
+        virtuoso.stop()
+        raise RuntimeError(f"lexgraph load into Virtuoso failed: {loaded.stderr[-500:]}")
+    return Server(VIRTUOSO, virtuoso.process, virtuoso.url, "/sparql", virtuoso.log, started,
+                  settings={"command": "virtuoso-t -f -c virtuoso.ini (tests/service/servers.py: ResultSetMaxRows 10000000)",
+                            "load_s": f"{time.monotonic() - started:.1f} (start and lexgraph load --to)"})
+
+
+def start_lexgraph_over(virtuoso: Server, logs: Path, workers: int) -> Server:
+    port = free_port()
+    # wrk is one client: the per-client limits are raised so that its requests are answered, not refused (429).
+    settings = {"LEXGRAPH_WORKERS": str(workers), "LEXGRAPH_STORE": "remote", "LEXGRAPH_CACHE_BYTES": "0",
+                "LEXGRAPH_CLIENT_CONCURRENCY": "64", "LEXGRAPH_CLIENT_QUERY_S_PER_MIN": "1000000",
+                "LEXGRAPH_REMOTE_QUERY_URL": virtuoso.base + "/sparql",
+                "LEXGRAPH_REMOTE_STORE_URL": virtuoso.base + "/sparql-graph-crud",
+                "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(port)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEXGRAPH_")}
+    env.update(settings)
+    env["_PORT"] = str(port)
+    shown = {k: v for k, v in settings.items() if k in ("LEXGRAPH_WORKERS", "LEXGRAPH_STORE", "LEXGRAPH_CACHE_BYTES")}
+    return spawn(OVER_VIRTUOSO, [sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], env, "/sparql", logs, shown)
+
+
 def start_rdflib(files: list[Path], logs: Path) -> Server:
     binary = shutil.which("rdflib-endpoint")
     if binary is None:
@@ -568,13 +610,29 @@ def bench_size(n: int, args: argparse.Namespace, servers_out: list[Server]) -> d
         ("oxigraph", lambda: start_oxigraph(ox_store, logs), 120),
         ("rdflib-endpoint", lambda: start_rdflib([*ontology_files, data_file], logs), args.rdflib_start_timeout),
     ]
+    if not args.skip_virtuoso and shutil.which("virtuoso-t"):
+        def virtuoso() -> Server:
+            return start_virtuoso_loaded(data_dir, WORK / f"virtuoso-{label}")
+
+        def over() -> Server:
+            direct = next(s for s in servers if s.name == VIRTUOSO)
+            return start_lexgraph_over(direct, logs, args.workers)
+
+        specs += [(VIRTUOSO, virtuoso, 120), (OVER_VIRTUOSO, over, 180)]
     servers: list[Server] = []
     startup: dict[str, Any] = {}
     for name, make, timeout in specs:
         if name == "rdflib-endpoint" and args.skip_rdflib:
             continue
+        if name == OVER_VIRTUOSO and not startup.get(VIRTUOSO, {}).get("ok"):
+            continue
         log(f"{label}: starting {name}")
-        server = make()
+        try:
+            server = make()
+        except RuntimeError as exc:  # Virtuoso that would not start or load
+            startup[name] = {"ok": False, "problem": str(exc)[-500:], "settings": {}}
+            log(f"{label}: {name} did not start: {exc}")
+            continue
         servers.append(server)
         servers_out.append(server)
         try:
@@ -630,7 +688,8 @@ def bench_size(n: int, args: argparse.Namespace, servers_out: list[Server]) -> d
             log(f"{label}: {qname:18s} {server.name:21s} c1 p50 {one['p50_ms']} ms p99 {one['p99_ms']} ms "
                 f"| c8 {eight['rps']:.1f} req/s (non-2xx {one['non_2xx'] + eight['non_2xx']})")
         startup[server.name]["rss_mib_after_runs"] = round(tree_rss_mib(server.process.pid), 1)
-        server.stop()
+        if server.name != VIRTUOSO:  # lexgraph over Virtuoso runs after it: stopped with the rest at the end
+            server.stop()
     result["runs"] = runs
     result["ratios"] = ratios(runs, {"oxigraph": args.duration, "rdflib-endpoint": args.rdflib_duration})
     return result
@@ -661,6 +720,16 @@ def ratios(runs: dict[str, dict[str, Any]], durations: dict[str, float]) -> dict
             out[f"{key} ({mode})"] = {"per_query": per_query, "geomean": round(gm, 3) if gm else None,
                                       "min": min(values) if values else None,
                                       "queries_compared": len(values), "lower_bounds": lower_bounds}
+    over: dict[str, float | None] = {}
+    for qname, by_server in runs.items():
+        a, b = by_server.get(OVER_VIRTUOSO, {}), by_server.get(VIRTUOSO, {})
+        ok = "c8" in a and "c8" in b and b["c8"]["rps"] > 0
+        over[qname] = round(a["c8"]["rps"] / b["c8"]["rps"], 3) if ok else None
+    values = [v for v in over.values() if v]
+    gm = geomean(values)
+    out["over_virtuoso (cache off)"] = {"per_query": over, "geomean": round(gm, 3) if gm else None,
+                                        "min": min(values) if values else None, "queries_compared": len(values),
+                                        "lower_bounds": []}
     return out
 
 
@@ -742,6 +811,11 @@ def evaluate_targets(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 ok = None  # only a lower bound, and it is below the target: undecided
             rows.append({"size": label, "target": f"throughput vs rdflib-endpoint, geometric mean ≥ {TARGETS['vs_rdflib_geomean']:.0f} ({mode})",
                          "value": gm, "met": ok, "lower_bound": bool(r.get("lower_bounds"))})
+        over = size["ratios"].get("over_virtuoso (cache off)", {})
+        if over.get("queries_compared"):
+            rows.append({"size": label, "target": f"lexgraph over Virtuoso ÷ Virtuoso direct, geometric mean ≥ "
+                                                  f"{TARGETS['over_virtuoso_geomean']} (cache off)",
+                         "value": over["geomean"], "met": over["geomean"] >= TARGETS["over_virtuoso_geomean"]})
         if size["requested_triples"] >= 1_000_000:
             load = size["load_lexgraph"]
             rows.append({"size": label, "target": f"load (build_store) < {TARGETS['load_1m_s']:.0f} s",
@@ -867,6 +941,13 @@ def markdown(report: dict[str, Any]) -> str:
         if any(r[k].get("lower_bounds") for k in keys):
             lines += ["", "≥: the other server completed no request in the run, so its rate is below 1/duration "
                       "and the ratio is at least lexgraph's rate × duration."]
+        over = r.get("over_virtuoso (cache off)")
+        if over and over["queries_compared"]:
+            lines += ["", "lexgraph over Virtuoso ÷ Virtuoso direct at 8 connections, lexgraph's cache off "
+                      "(the cost of lexgraph's layer: checks, dataset, answer repair):", "",
+                      "| query | ratio |", "|---|---|"]
+            lines += [f"| {q} | {fmt(v, 2)} |" for q, v in over["per_query"].items()]
+            lines.append(f"| **geometric mean** | **{fmt(over['geomean'], 2)}** |")
     lines += ["", "## Targets", "", "| size | target | value | |", "|---|---|---|---|"]
     for row in report["targets"]:
         value = row["value"]
@@ -947,6 +1028,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="LEXGRAPH_WORKERS (default 2, for 2 cores)")
     parser.add_argument("--executors", type=int, default=1, help="LEXGRAPH_EXECUTORS per worker (default 1)")
     parser.add_argument("--skip-rdflib", action="store_true", help="do not start rdflib-endpoint")
+    parser.add_argument("--skip-virtuoso", action="store_true", help="do not start Virtuoso and lexgraph over it")
     parser.add_argument("--rdflib-start-timeout", type=float, default=1200, help="seconds allowed for rdflib-endpoint to load (default 1200)")
     parser.add_argument("--render-only", action="store_true",
                         help="rewrite the .md (and the notes and targets of the .json) from the existing .json, measuring nothing")
