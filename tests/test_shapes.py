@@ -352,7 +352,7 @@ def test_invalid_fixture_names_its_own_shape(fixture: Fixture) -> None:
     folder_shape = LGSH[fixture.folder]
     shape_iri = SHAPES.namespace_manager.expand_curie(expected.shape) if ":" in expected.shape else None
     assert shape_iri is not None and str(shape_iri) in NODE_SHAPES, f"{fixture.id}: {expected.shape} is no node shape"
-    if SHAPES.value(folder_shape, SH.targetClass) or SHAPES.value(folder_shape, SH.targetObjectsOf):
+    if any(SHAPES.value(folder_shape, t) for t in (SH.targetClass, SH.targetObjectsOf, SH.targetSubjectsOf)):
         assert shape_iri == folder_shape, f"{fixture.id} names {expected.shape}, not lgsh:{fixture.folder}"
     else:
         assert expected.path is not None, f"{fixture.id}: a value shape is reached through a path"
