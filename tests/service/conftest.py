@@ -49,9 +49,10 @@ def server(request: pytest.FixtureRequest) -> Server:
 
 
 @pytest.fixture(scope="session")
-def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory, embedded_server: Server) -> Iterator[VirtuosoServer]:
     """Debian's Virtuoso 7.2, loaded by `lexgraph load --to …/sparql-graph-crud-auth` with
-    credentials (HTTP Digest, as Virtuoso asks); a missing Virtuoso fails the tests."""
+    credentials (HTTP Digest, as Virtuoso asks); a missing Virtuoso fails the tests. Loaded
+    right after the embedded store is built (which its tests compare it with), from the same files."""
     server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     try:
         loaded = load_into_virtuoso(server)
