@@ -340,7 +340,9 @@ def wait_ready(server: Server, timeout_s: float) -> None:
 def start_lexgraph(name: str, store_dir: Path, data_dir: Path, logs: Path, workers: int, executors: int,
                    cache_bytes: int | None) -> Server:
     port = free_port()
+    # wrk is one client: the per-client limits are raised so that its requests are answered, not refused (429).
     settings = {"LEXGRAPH_WORKERS": str(workers), "LEXGRAPH_EXECUTORS": str(executors),
+                "LEXGRAPH_CLIENT_CONCURRENCY": "64", "LEXGRAPH_CLIENT_QUERY_S_PER_MIN": "1000000",
                 "LEXGRAPH_STORE_DIR": str(store_dir), "LEXGRAPH_DATA_DIR": str(data_dir),
                 "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(port)}
     if cache_bytes is not None:
