@@ -44,8 +44,12 @@ if [[ "${LEXGRAPH_FRONTEND_REBUILD:-0}" != 1 ]] && up_to_date; then
 fi
 
 if ! command -v npm >/dev/null 2>&1; then
-    echo "build-frontend.sh: npm is needed to build the pages' bundles (apt-get install -y npm)" >&2
-    exit 1
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "build-frontend.sh: npm is needed to build the pages' bundles (install Node.js and npm)" >&2
+        exit 1
+    fi
+    source scripts/apt.sh
+    apt_install "nodejs and npm: the pages' bundles (editor, timeline, API docs) come from npm at build time" nodejs npm
 fi
 
 echo "build-frontend.sh: installing the front-end packages (npm ci)" >&2

@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
 python -m pip install --quiet --disable-pip-version-check -e .
-bash scripts/build-frontend.sh
+bash scripts/build-frontend.sh  # installs nodejs and npm with apt when missing
 exec lexgraph serve "$@"

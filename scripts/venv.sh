@@ -11,11 +11,8 @@ if [[ ! -x .venv/bin/python ]]; then
     fi
     if ! "$venv_python" -m venv .venv 2>/dev/null; then
         rm -rf .venv
-        sudo=()
-        [[ $(id -u) -ne 0 ]] && sudo=(sudo)
-        echo "venv.sh: installing python3-venv (apt-get), needed to create the project virtualenv .venv" >&2
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends python3-venv >/dev/null
+        source scripts/apt.sh
+        apt_install "python3-venv: Debian's python3 makes virtualenvs only with it (the project's .venv)" python3-venv
         "$venv_python" -m venv .venv
     fi
 fi
