@@ -316,6 +316,11 @@ def test_each_value_has_the_quote_that_states_it(run) -> None:  # type: ignore[n
     assert has(rows, node=limits + "1", quote="shall be suspended for ten business days.")
     assert has(rows, node=limits + "2", quote="appealed to the court")
     assert not has(rows, node=limits + "1", quote="appealed to the court")
+    # Who decides the suspension, and a count inside a rule, each with the sentence that states it.
+    provision = "provision/customs-code-198-suspension-of-release-checklist"
+    assert has(rows, node=provision, property="/def/decidedBy", quote="is taken by the head of the customs authority or by the person authorized by him.")
+    assert has(rows, node="provision/customs-code-461-3-national-register-application-checklist/count/1",
+               quote="at the level of the first six digits in accordance with the unified Commodity nomenclature of foreign economic activity")
     # "The amendment, which was approved July 9, 2004": the date's quote, not the event's other one.
     event = "act-event/copyright-amendment-2004-approval-cable2005"
     assert has(rows, node=event, property="/def/date", value="2004-07-09")
