@@ -16,6 +16,7 @@ challenges.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
@@ -37,6 +38,8 @@ from .embedded import SourceFile, entailed_ntriples
 from .entailed import ENTAILED_GRAPH, Entailment
 from .oxigraph_run import syntax_error
 from .select import select
+
+log = logging.getLogger("lexgraph.remote")
 
 _GRAPH_KINDS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 _JSON = "application/sparql-results+json"
@@ -66,8 +69,9 @@ def _located(query: str) -> QuerySyntaxError | None:
 
 
 def _refused(response: httpx.Response, timeout_s: float, query: str) -> Exception:
-    """The error for a server's non-200 answer to a query, with the server's reason (the
-    first line of a plain-text explanation: never the query or a payload it repeats)."""
+    """The error for a server's non-200 answer to a query, with the server's reason when it
+    is a refusal (the first line of a plain-text explanation: never the query or a payload it
+    repeats)."""
     text = response.text if response.headers.get("content-type", "").startswith("text/plain") or \
         response.status_code == 400 else ""
     kind, why = refusal(response.status_code, text)
@@ -80,7 +84,11 @@ def _refused(response: httpx.Response, timeout_s: float, query: str) -> Exceptio
         return QueryTimeout(timeout_s)
     if kind == "refused":
         return QueryError(f"the remote SPARQL server refused the query: {why}")
-    return StoreUnavailable(f"the remote SPARQL server answered {response.status_code}" + (f": {why}" if why else ""))
+    # A failure the server does not explain as a refusal may carry its internals (a stack
+    # trace, paths): logged here for the operator, never passed on to the client.
+    if why:
+        log.warning("the remote SPARQL server answered %s: %s", response.status_code, why)
+    return StoreUnavailable(f"the remote SPARQL server answered {response.status_code}")
 
 
 class _Unscoped:
