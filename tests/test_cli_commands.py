@@ -18,16 +18,17 @@ def lexgraph(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_validate_counts_info_findings_and_lists_them_only_when_verbose() -> None:
+    doc = json.loads(lexgraph("validate", "--format", "json").stdout)
+    info = sum(f["level"] == "INFO" for f in doc["findings"])  # JSON keeps every finding
+    assert info > 0, "the data has undated events: INFO findings"
     short = lexgraph("validate")
     assert short.returncode == 0, short.stdout[-2000:]
     lines = short.stdout.strip().splitlines()
     assert len(lines) == 1, short.stdout[:2000]
-    assert "0 errors, 0 warnings, 55 info; conforms (failing on ERROR); --verbose lists the info" in lines[0]
+    assert f"0 errors, 0 warnings, {info} info; conforms (failing on ERROR); --verbose lists the info" in lines[0]
     verbose = lexgraph("validate", "--verbose")
-    assert verbose.returncode == 0 and verbose.stdout.count("  INFO  ") == 55
+    assert verbose.returncode == 0 and verbose.stdout.count("  INFO  ") == info
     assert "--verbose lists" not in verbose.stdout
-    doc = json.loads(lexgraph("validate", "--format", "json").stdout)
-    assert sum(f["level"] == "INFO" for f in doc["findings"]) == 55, "JSON keeps every finding"
 
 
 def test_stats_offers_only_its_own_formats() -> None:
