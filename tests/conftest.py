@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from rdflib import Graph
@@ -53,3 +56,15 @@ def data_graph(settings: Settings) -> Graph:
 @pytest.fixture(scope="session")
 def ontology_graph(settings: Settings) -> Graph:
     return load_graph([settings.ontology_dir])
+
+
+@pytest.fixture(scope="session")
+def bench_generator() -> ModuleType:
+    """bench/generate.py (the benchmarks' synthetic data), imported from its file: bench/ is
+    not a package."""
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

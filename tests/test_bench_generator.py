@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+from types import ModuleType
 
 from lexgraph.config import Settings
 from lexgraph.findings import Level
 from lexgraph.validate import validate
 
-REPO = Path(__file__).resolve().parents[1]
 
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_generated_data_conforms_and_has_the_requested_size(settings: Settings, tmp_path: Path) -> None:
+def test_generated_data_conforms_and_has_the_requested_size(settings: Settings, tmp_path: Path, bench_generator: ModuleType) -> None:
     requested = 3_000
     out = tmp_path / "synthetic.ttl"
-    written = _generator().generate(requested, out, seed=7)
+    written = bench_generator.generate(requested, out, seed=7)
     report = validate(settings, [out])
     errors = [f for f in report.findings if f.level == Level.ERROR]
     assert errors == [], errors[:5]
@@ -33,8 +21,8 @@ def test_generated_data_conforms_and_has_the_requested_size(settings: Settings, 
     assert report.triples == written
 
 
-def test_generation_is_deterministic_for_a_seed(tmp_path: Path) -> None:
-    gen = _generator()
+def test_generation_is_deterministic_for_a_seed(tmp_path: Path, bench_generator: ModuleType) -> None:
+    gen = bench_generator
     a, b, c = tmp_path / "a.ttl", tmp_path / "b.ttl", tmp_path / "c.ttl"
     gen.generate(2_000, a, seed=3)
     gen.generate(2_000, b, seed=3)

@@ -5,13 +5,12 @@ without inference; and a shape the compiler does not handle still gets checked, 
 
 from __future__ import annotations
 
-import importlib.util
 import multiprocessing
-import sys
 import warnings
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from rdflib import URIRef
@@ -96,18 +95,9 @@ def test_the_fixtures_do_find_something(fixture_runs: dict[str, tuple[Counter[Ke
     assert any(key[4] for key in found) and any(key[3] for key in found) and any(key[6] for key in found)
 
 
-def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_generated_data_gives_the_same_findings_with_both_engines(settings: Settings, tmp_path: Path) -> None:
+def test_generated_data_gives_the_same_findings_with_both_engines(settings: Settings, tmp_path: Path, bench_generator: ModuleType) -> None:
     data = tmp_path / "generated.ttl"
-    _generator().generate(20_000, data, seed=11)
+    bench_generator.generate(20_000, data, seed=11)
     fast, reference = _both((settings, [data], {}))
     assert fast == reference, (dict(fast - reference), dict(reference - fast))
 
