@@ -28,6 +28,7 @@ PAGES = {
     "/def": "return document.querySelector('h1')",
     "/vocab": "return document.querySelector('h1')",
     "/search?q=copyright": "return document.querySelector('h1')",
+    "/data": "return document.querySelector('main table')",
     "/docs": "return document.querySelector('.swagger-ui .info')",
 }
 PHONE_WIDTH = 390
@@ -69,3 +70,15 @@ def test_title_description_and_head(embedded_server: Server, path: str) -> None:
     head = httpx.head(url, headers={"Accept": BROWSER_ACCEPT}, trust_env=False, timeout=60)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-type"] == page.headers["content-type"]
+
+
+def test_downloads_page_links_each_file_and_robots_txt_keeps_crawlers_to_the_pages(embedded_server: Server) -> None:
+    listed = httpx.get(embedded_server.url + "/data", trust_env=False, timeout=60).json()
+    page = httpx.get(embedded_server.url + "/data", headers={"Accept": BROWSER_ACCEPT}, trust_env=False, timeout=60).text
+    assert len(listed) == 3
+    for download in listed:
+        assert f'href="{download["url"]}"' in page and download["sha256"] in page
+    robots = httpx.get(embedded_server.url + "/robots.txt", trust_env=False, timeout=60)
+    assert robots.status_code == 200 and robots.headers["content-type"].startswith("text/plain")
+    rules = [line.split(":", 1)[1].strip() for line in robots.text.splitlines() if line.startswith("Disallow:")]
+    assert "/sparql?" in rules and "/" not in rules

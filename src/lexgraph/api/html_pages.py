@@ -18,7 +18,9 @@ from .layout import esc
 from .page_links import in_force_href, timeline_href
 
 LG, LGV = PREFIX_IRIS["lg"], PREFIX_IRIS["lgv"]
-_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+# No script runs on these pages. connect-src 'self' lets a browser's own tools read the site's
+# robots.txt from the page (Lighthouse does; without it the fetch is blocked).
+_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'")
 _HTML_HEADERS = {**VARY_ACCEPT, "Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff"}
 

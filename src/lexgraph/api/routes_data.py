@@ -1,31 +1,60 @@
-"""Whole-graph downloads, the named queries, and a health check."""
+"""Whole-graph downloads (a page for browsers, JSON for programs), the named queries, a
+health check, and robots.txt."""
 
 from __future__ import annotations
 
 import base64
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
 from ..errors import LexgraphError
 from ..exports import EXPORT_FORMATS
+from ..media import prefers_html
 from .errors import error_response
+from .html_pages import html_response
+from .layout import esc
 from .state import ServiceState, get_state
 
 router = APIRouter()
 
 
 @router.get("/data", summary="Downloads of the whole graph, with size and SHA-256")
-async def downloads(request: Request, state: ServiceState = Depends(get_state)) -> JSONResponse:
+async def downloads(request: Request, state: ServiceState = Depends(get_state)) -> Response:
     try:
         exports = await state.exports.all()
     except LexgraphError as exc:
         return error_response(exc)
-    return JSONResponse([
-        {"format": e.format.name, "media_type": e.format.media_type,
-         "url": str(request.url_for("download", filename=e.filename)), "bytes": e.size, "sha256": e.sha256}
-        for e in exports
-    ])
+    listed = [{"format": e.format.name, "media_type": e.format.media_type,
+               "url": str(request.url_for("download", filename=e.filename)), "bytes": e.size, "sha256": e.sha256}
+              for e in exports]
+    if prefers_html(request.headers.get("accept")):
+        return _downloads_page(listed)
+    return JSONResponse(listed)
+
+
+def _downloads_page(listed: list[dict[str, object]]) -> Response:
+    """The same list for a person: a link per format, its size and its SHA-256 to check it by."""
+    rows = "".join(f'<tr><th scope="row"><a href="{esc(d["url"])}" download>{esc(str(d["url"]).rsplit("/", 1)[-1])}</a></th>'
+                   f'<td>{esc(d["format"])} (<code>{esc(d["media_type"])}</code>)</td>'
+                   f'<td class="count">{int(d["bytes"]):,}</td><td><code>{esc(d["sha256"])}</code></td></tr>'  # type: ignore[call-overload]
+                   for d in listed)
+    body = ("<h1>Downloads</h1><p>The whole graph (ontology, data and the entailed view) in three formats, "
+            "made from the store this server answers from. Check a file with <code>sha256sum</code>; programs get "
+            "this list as JSON (<code>Accept: application/json</code>).</p>"
+            '<table class="terms"><thead><tr><th scope="col">file</th><th scope="col">format</th>'
+            f'<th scope="col">bytes</th><th scope="col">SHA-256</th></tr></thead><tbody>{rows}</tbody></table>')
+    return html_response("Downloads", "The whole lexgraph graph as Turtle, N-Quads and JSON-LD files, with sizes and "
+                         "SHA-256 digests.", body, current="data")
+
+
+ROBOTS = "User-agent: *\nDisallow: /sparql?\nDisallow: /graph/\nDisallow: /data/\n"
+"""Crawlers are welcome on the pages; not on query answers, the graph API or the downloads."""
+
+
+@router.get("/robots.txt", include_in_schema=False)
+async def robots() -> PlainTextResponse:
+    return PlainTextResponse(ROBOTS)
 
 
 @router.get("/data/{filename}", name="download", summary="One download (lexgraph.ttl, lexgraph.nq, lexgraph.jsonld)")
