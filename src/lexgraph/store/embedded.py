@@ -94,6 +94,21 @@ def load_file(store: ox.Store, f: SourceFile) -> None:
         raise syntax_error(f.path, fmt, exc) from None
 
 
+def load_files(store: ox.Store, files: Sequence[SourceFile], on_progress: Callable[[int, int], None] | None,
+               entailment: Entailment) -> None:
+    """Load ``files`` in order (:func:`load_file`), reporting bytes done of bytes in all, then
+    rebuild the entailed graph and flush: what a new store and a kept store's update share."""
+    total = sum(f.path.stat().st_size for f in files)
+    done = 0
+    for f in files:
+        load_file(store, f)
+        done += f.path.stat().st_size
+        if on_progress:
+            on_progress(done, total)
+    materialise(store, entailment)
+    store.flush()
+
+
 def count_graphs(store: ox.Store, graphs: Iterable[str] | None = None) -> dict[str, int]:
     """Triples per named graph (every named graph of the store unless ``graphs`` is given)."""
     names = sorted(graphs) if graphs is not None else sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -122,17 +137,9 @@ def build_store(
     existed = store_dir.exists()
     if existed and any(store_dir.iterdir()):
         raise UsageError(f"{store_dir} is not empty; the embedded store is built in a new folder")
-    total = sum(f.path.stat().st_size for f in files)
-    done = 0
     store = ox.Store(str(store_dir))
     try:
-        for f in files:
-            load_file(store, f)
-            done += f.path.stat().st_size
-            if on_progress:
-                on_progress(done, total)
-        materialise(store, entailment)
-        store.flush()
+        load_files(store, files, on_progress, entailment)
         counts = count_graphs(store)
     except BaseException as exc:
         traceback.clear_frames(exc.__traceback__)  # load_file's frame holds the store open

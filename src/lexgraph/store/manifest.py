@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..files import open_rdf, syntax_error
-from .embedded import SourceFile, build_store, count_graphs, load_file
+from .embedded import SourceFile, build_store, count_graphs, load_files
 from .entailed import ENTAILED_GRAPH, Entailment, materialise
 
 VERSION = 1
@@ -254,15 +254,7 @@ def sync_store(
             store.clear()
         for g in sorted(affected):
             store.remove_graph(ox.NamedNode(g))
-        total = sum(f.path.stat().st_size for f in reload)
-        done = 0
-        for f in sorted(reload, key=lambda f: str(f.path)):
-            load_file(store, f)
-            done += f.path.stat().st_size
-            if on_progress:
-                on_progress(done, total)
-        materialise(store, entailment)
-        store.flush()
+        load_files(store, sorted(reload, key=lambda f: str(f.path)), on_progress, entailment)
         counts = {g: n for g, n in manifest.graphs.items() if g not in affected}
         counts.update({g: n for g, n in count_graphs(store, affected).items() if n})
     except BaseException as exc:
