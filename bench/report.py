@@ -81,6 +81,25 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[rank - 1]
 
 
+def stop_group(process: subprocess.Popen[bytes], wait_s: float) -> None:
+    """Stop a server started in its own process group: SIGTERM, then SIGKILL after ``wait_s``;
+    when the leader is already gone, kill whatever of its group is left."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=wait_s)
+        except ProcessLookupError:
+            pass
+    else:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 class Service:
     """`python3 -m lexgraph serve` of this checkout on a free loopback port, in its own
     process group (so stopping it stops its executors too), its output in ``logs``; ``args``
@@ -128,12 +147,4 @@ class Service:
         return round(tree_rss_mib(self.process.pid), 1) if self.process.poll() is None else 0.0
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=20)
-            except ProcessLookupError:
-                pass
+        stop_group(self.process, 20)

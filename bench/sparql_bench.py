@@ -60,7 +60,7 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402  (bench/generate.py)
 sys.path.insert(0, str(REPO))
 from tests.service.servers import load_into_virtuoso, start_virtuoso  # noqa: E402  (the suite's Virtuoso)
-from report import free_port, now, tree_pids, tree_rss_mib, write_results  # noqa: E402
+from report import free_port, now, stop_group, tree_pids, tree_rss_mib, write_results  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
 ROTATION = 200  # parameter values per query (fewer where the data has fewer)
@@ -294,20 +294,7 @@ class Server:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
-            except ProcessLookupError:
-                pass
-        else:  # the leader is gone; make sure nothing of its group is left
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        stop_group(self.process, 15)
 
 
 def spawn(name: str, cmd: list[str], env: dict[str, str], query_path: str, logs: Path,
