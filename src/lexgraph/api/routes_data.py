@@ -19,7 +19,13 @@ from .state import ServiceState, get_state
 router = APIRouter()
 
 
-@router.get("/data", summary="Downloads of the whole graph, with size and SHA-256")
+@router.get(
+    "/data",
+    summary="Downloads of the whole graph, with size and SHA-256",
+    description="Each download's format, media type, URL, size in bytes and SHA-256, as JSON. A browser "
+                "(`Accept` preferring `text/html`) gets the same list as a page, a link per file.",
+    responses={200: {"content": {"application/json": {}, "text/html": {"schema": {"type": "string"}}}}},
+)
 async def downloads(request: Request, state: ServiceState = Depends(get_state)) -> Response:
     try:
         exports = await state.exports.all()
