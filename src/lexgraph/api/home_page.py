@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi.responses import HTMLResponse
 
 from ..entity import Ref, ref
-from ..overview import Overview, PartyCount, SourceNote, overview
+from ..overview import Overview, PartyCount, SourceNote
 from ..search import LabelIndex, page_path
 from .layout import esc
 from .page_links import in_force_href, timeline_href
@@ -85,5 +85,5 @@ def home_body(view: Overview, index: LabelIndex) -> str:
 
 
 async def home_page(state: ServiceState) -> HTMLResponse:
-    view, index = await overview(state.store), await state.labels.get()
+    view, index = await state.overview.get(), await state.labels.get()
     return html_response("Home", DESCRIPTION, home_body(view, index), current="home")

@@ -1,5 +1,5 @@
 """What the routes share: the store, its graph names, downloads, the answer cache and the
-values derived from the store (graph view, label index, ontology catalogue).
+values derived from the store (graph view, label index, ontology catalogue, home page overview).
 
 Routes reach it through :func:`get_state`, a FastAPI dependency that tests can override.
 """
@@ -19,6 +19,7 @@ from ..config import Settings
 from ..entity import Catalog, build_catalog
 from ..errors import LexgraphError
 from ..exports import Exports
+from ..overview import Overview, overview
 from ..search import LabelIndex, build_index
 from ..service_description import describe_service, with_endpoint
 from ..snapshot import Snapshot
@@ -44,6 +45,8 @@ class ServiceState:
     labels: Snapshot[LabelIndex] = field(init=False)
     catalog: Snapshot[Catalog] = field(init=False)
     timelines: Snapshot[TimelineIndex] = field(init=False)
+    overview: Snapshot[Overview] = field(init=False)
+    """The home page's counts, sources and parties."""
     _description: list[ox.Triple] | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -52,6 +55,7 @@ class ServiceState:
         self.labels = Snapshot(self.store, build_index)
         self.catalog = Snapshot(self.store, build_catalog)
         self.timelines = Snapshot(self.store, build_timeline_index)
+        self.overview = Snapshot(self.store, overview)
 
     async def refresh_graphs(self) -> None:
         self.graphs = frozenset(await self.store.graph_names())
@@ -82,7 +86,7 @@ class ServiceState:
         async with self._lock:
             self._description = None
         await self.refresh_graphs()
-        for snapshot in (self.labels, self.catalog, self.timelines, self.view):
+        for snapshot in (self.labels, self.catalog, self.timelines, self.view, self.overview):
             await snapshot.rebuild()
 
 
