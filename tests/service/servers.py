@@ -160,10 +160,6 @@ def start_virtuoso(tmp: Path, max_rows: int = 20_000) -> VirtuosoServer:
     """Debian's Virtuoso 7 (``virtuoso-opensource``) on free loopback ports, with a new
     database in its own folder and a virtuoso.ini written here: answers cut at ``max_rows``
     (its ResultSetMaxRows), a user allowed to write (:data:`VIRTUOSO_LOADER`)."""
-    binary = shutil.which("virtuoso-t")
-    if binary is None:
-        raise RuntimeError("Virtuoso is not installed: `apt-get install --no-install-recommends "
-                           "virtuoso-opensource` (scripts/test.sh does)")
     http_port, sql_port = free_port(), free_port()
     folder = tmp / f"virtuoso-{http_port}"
     folder.mkdir()
@@ -209,19 +205,43 @@ ResultSetMaxRows = {max_rows}
 MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime = 60
 """)
-    log = tmp / f"virtuoso-{http_port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    server = VirtuosoServer(process, f"http://127.0.0.1:{http_port}", log, sql_port, folder)
+    server = _run_virtuoso(tmp, folder, http_port, sql_port)
     try:
-        wait_until_up(server.url + "/sparql?query=ASK%7B%7D", process, log)
         user, password = VIRTUOSO_LOADER
         server.isql(f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\";")
     except Exception:
         server.stop()
         raise
     return server
+
+
+def _run_virtuoso(tmp: Path, folder: Path, http_port: int, sql_port: int) -> VirtuosoServer:
+    """``virtuoso-t`` over the database and virtuoso.ini in ``folder``, once it answers SPARQL."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        raise RuntimeError("Virtuoso is not installed: `apt-get install --no-install-recommends "
+                           "virtuoso-opensource` (scripts/test.sh does)")
+    log = tmp / f"virtuoso-{http_port}.log"
+    if log.exists():  # a restart: keep the first run's output
+        log = tmp / f"virtuoso-{http_port}-{time.monotonic_ns()}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    server = VirtuosoServer(process, f"http://127.0.0.1:{http_port}", log, sql_port, folder)
+    try:
+        wait_until_up(server.url + "/sparql?query=ASK%7B%7D", process, log)
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
+def restart_virtuoso(stopped: VirtuosoServer, tmp: Path) -> VirtuosoServer:
+    """A new Virtuoso process on the ports of ``stopped`` (started by :func:`start_virtuoso` in
+    ``tmp``) and over the same database folder, so it holds the same data and users."""
+    if stopped.process.poll() is None:
+        raise RuntimeError("stop the server before starting it again")
+    return _run_virtuoso(tmp, stopped.folder, int(stopped.url.rsplit(":", 1)[1]), stopped.sql_port)
 
 
 def load_into_virtuoso(virtuoso: Server, *paths: str, credentials: tuple[str, str] = VIRTUOSO_LOADER,

@@ -1,7 +1,7 @@
-"""Backend faults in remote mode, with a real Oxigraph server stopped and started again inside
-the test: down while serving, every route answers 503 JSON ``store_unavailable``; back again
-(a new process on the same port and store folder), answers resume without restarting lexgraph;
-down at start, `lexgraph serve` fails at once with one line."""
+"""Backend faults in remote mode, with a real backend (an Oxigraph server, then Virtuoso 7.2)
+stopped and started again inside the test: down while serving, every route answers 503 JSON
+``store_unavailable``; back again (a new process on the same port and store folder), answers
+resume without restarting lexgraph; down at start, `lexgraph serve` fails at once with one line."""
 
 from __future__ import annotations
 
@@ -10,36 +10,66 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import httpx
 import pytest
 
-from .servers import REPO, Server, free_port, load_into, restart_oxigraph, start_lexgraph, start_oxigraph
+from .conftest import over_virtuoso
+from .servers import (REPO, Server, free_port, load_into, load_into_virtuoso, restart_oxigraph,
+                      restart_virtuoso, start_lexgraph, start_oxigraph, start_virtuoso)
 
 ROUTES = ["/sparql?query=ASK%7B%7D", "/health", "/data"]
 RESUME_S = 15.0
 """How long answers may take to come back once the backend answers again."""
 
 
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[tuple[Path, list[Server], Server]]:
-    """A dedicated Oxigraph server loaded with the data (a list, so a test can replace it after a
-    restart and the fixture stops the last one), and lexgraph in remote mode over it."""
-    oxigraph = [start_oxigraph(tmp_path)]
+Backend = tuple[list[Server], Callable[[], Server], Server]
+"""The backend's processes (a list: a restart appends the new one, and the fixture stops the
+last), how to start it again once stopped, and lexgraph in remote mode over it."""
+
+
+Started = tuple[Server, Callable[[], Server], dict[str, str]]
+"""A backend server just started and loaded, how to start it again once stopped, and the
+settings of lexgraph over it."""
+
+
+def _oxigraph(tmp: Path) -> Started:
+    oxigraph = start_oxigraph(tmp)
+    try:
+        load_into(oxigraph)
+    except Exception:
+        oxigraph.stop()
+        raise
+    return oxigraph, lambda: restart_oxigraph(oxigraph, tmp), {
+        "LEXGRAPH_STORE": "remote", "LEXGRAPH_REMOTE_QUERY_URL": oxigraph.url + "/query",
+        "LEXGRAPH_REMOTE_STORE_URL": oxigraph.url + "/store"}
+
+
+def _virtuoso(tmp: Path) -> Started:
+    virtuoso = start_virtuoso(tmp)
+    loaded = load_into_virtuoso(virtuoso)
+    if loaded.returncode != 0:
+        virtuoso.stop()
+        raise RuntimeError(f"lexgraph load into Virtuoso failed: {loaded.stderr}")
+    return virtuoso, lambda: restart_virtuoso(virtuoso, tmp), over_virtuoso(virtuoso)
+
+
+@pytest.fixture(params=[_oxigraph, _virtuoso], ids=["oxigraph", "virtuoso"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """A dedicated backend server of each kind, loaded with the data, and lexgraph over it."""
+    first, restart, settings = request.param(tmp_path)
+    servers = [first]
     lexgraph = None
     try:
-        load_into(oxigraph[0])
         lexgraph = start_lexgraph(tmp_path, {
-            "LEXGRAPH_STORE": "remote", "LEXGRAPH_REMOTE_QUERY_URL": oxigraph[0].url + "/query",
-            "LEXGRAPH_REMOTE_STORE_URL": oxigraph[0].url + "/store",
-            "LEXGRAPH_CACHE_BYTES": "0",  # every answer from the backend, none from the cache
+            **settings, "LEXGRAPH_CACHE_BYTES": "0",  # every answer from the backend, none from the cache
         })
-        yield tmp_path, oxigraph, lexgraph
+        yield servers, restart, lexgraph
     finally:
         if lexgraph is not None:
             lexgraph.stop()
-        oxigraph[-1].stop()
+        servers[-1].stop()
 
 
 def _get(server: Server, route: str) -> httpx.Response:
@@ -50,13 +80,13 @@ def _statuses(server: Server) -> dict[str, int]:
     return {route: _get(server, route).status_code for route in ROUTES}
 
 
-def test_down_while_serving_then_back_without_a_restart(backend: tuple[Path, list[Server], Server]) -> None:
-    tmp, oxigraph, lexgraph = backend
+def test_down_while_serving_then_back_without_a_restart(backend: Backend) -> None:
+    servers, restart, lexgraph = backend
     assert _get(lexgraph, "/health").status_code == 200
     assert _get(lexgraph, ROUTES[0]).json()["boolean"] is True  # keep-alive connections to the backend now exist
     # /data is not asked before the fault: its downloads, once built, are served from files.
 
-    oxigraph[0].stop()
+    servers[0].stop()
     for route in ROUTES:
         response = _get(lexgraph, route)
         assert response.status_code == 503, (route, response.text)
@@ -66,7 +96,7 @@ def test_down_while_serving_then_back_without_a_restart(backend: tuple[Path, lis
         assert "does not answer" in body["message"], (route, body)
     assert lexgraph.process.poll() is None
 
-    oxigraph.append(restart_oxigraph(oxigraph[0], tmp))
+    servers.append(restart())
     started = time.monotonic()
     statuses = _statuses(lexgraph)
     while any(s != 200 for s in statuses.values()) and time.monotonic() - started < RESUME_S:
