@@ -9,6 +9,11 @@ Each executor shuts itself in before it opens the store (:mod:`lexgraph.sandbox`
 kernel refuses it network sockets and, where Landlock is available, every file outside the
 store, and caps its address space; so no query text, however spelled, makes it fetch a URL,
 and a runaway query ends in a refused allocation instead of the machine's memory.
+
+The trip to an executor is on the path of every uncached query, so it is kept lean: the
+event loop watches each executor's socket for as long as the executor lives (no watch set up
+and torn down per query), answers travel as raw bytes (never pickled), and a free executor
+is taken without waiting when there is one.
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import pickle
 import signal
+import socket
+import struct
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Callable
 
 from .errors import ExecutorFailed, QueryTimeout, ServerBusy, StoreUnavailable, UserError
 from .results import Answer
@@ -55,6 +63,50 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
+# --- the wire ------------------------------------------------------------------------------
+# Each message is a frame: an 8-byte big-endian length, then that many bytes. A request is the
+# pickled QueryRequest (small, made by the web process). A reply starts with a status byte; an
+# answer follows it as its row count, capped flag, content type and body, raw.
+
+_LENGTH = struct.Struct("!Q")
+_ANSWER_HEAD = struct.Struct("!BqBH")  # status, count, capped, length of the content type
+_OK, _USER_ERROR, _MEMORY, _ERROR, _READY, _FAILED = range(6)
+_ONE_WRITE_BYTES = 1 << 16
+"""Replies up to this size go out in one write (one wake-up of the web process); bigger ones
+in two, so that the body is never copied."""
+
+Reply = tuple[int, memoryview]
+"""A reply frame's status and the frame itself (status byte included)."""
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _send_reply(fd: int, status: int, payload: bytes, head: bytes | None = None) -> None:
+    """Send a reply frame; ``head`` (starting with the status byte) comes before ``payload``."""
+    head = head if head is not None else bytes((status,))
+    prefix = _LENGTH.pack(len(head) + len(payload)) + head
+    if len(payload) <= _ONE_WRITE_BYTES:
+        _write_all(fd, prefix + payload)
+    else:
+        _write_all(fd, prefix)
+        _write_all(fd, payload)
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks, missing = [], size
+    while missing:
+        chunk = os.read(fd, min(missing, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
 def _executor_main(store_dir: str, conn: Connection, limits: ExecutorLimits) -> None:
     """Child process: shut itself in, open the store read-only, then answer requests one at a time."""
     import pyoxigraph as ox
@@ -62,6 +114,7 @@ def _executor_main(store_dir: str, conn: Connection, limits: ExecutorLimits) -> 
     from .sandbox import enter_sandbox, limit_address_space
     from .store.oxigraph_run import run_on_store
 
+    fd = conn.fileno()
     try:
         if limits.sandbox:
             enter_sandbox(store_dir, limits.memory_bytes)
@@ -69,39 +122,125 @@ def _executor_main(store_dir: str, conn: Connection, limits: ExecutorLimits) -> 
             limit_address_space(limits.memory_bytes)
         store = ox.Store.read_only(store_dir)
     except Exception as exc:
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        _send_reply(fd, _FAILED, f"{type(exc).__name__}: {exc}".encode())
         return
-    conn.send(("ready", None))
+    _send_reply(fd, _READY, b"")
     while True:
         try:
-            request = conn.recv()
+            (size,) = _LENGTH.unpack(_read_exactly(fd, _LENGTH.size))
+            request = pickle.loads(_read_exactly(fd, size))
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", run_on_store(store, request)))
+            answer = run_on_store(store, request)
+            content_type = answer.content_type.encode()
+            head = _ANSWER_HEAD.pack(_OK, answer.count, answer.capped, len(content_type)) + content_type
+            _send_reply(fd, _OK, answer.body, head)
         except UserError as exc:
-            conn.send(("user_error", exc))
+            _send_reply(fd, _USER_ERROR, pickle.dumps(exc))
         except MemoryError:
-            conn.send(("memory", None))
+            _send_reply(fd, _MEMORY, b"")
         except Exception as exc:  # reported to the parent, which answers 500-class
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            _send_reply(fd, _ERROR, f"{type(exc).__name__}: {exc}".encode())
 
+
+def _answer_of(status: int, frame: memoryview) -> Answer:
+    if status == _OK:
+        _, count, capped, type_size = _ANSWER_HEAD.unpack_from(frame)
+        start = _ANSWER_HEAD.size + type_size
+        return Answer(bytes(frame[start:]), bytes(frame[_ANSWER_HEAD.size:start]).decode(), count, bool(capped))
+    if status == _USER_ERROR:
+        raise pickle.loads(frame[1:])
+    raise StoreUnavailable(f"the query failed inside the store: {bytes(frame[1:]).decode(errors='replace')}")
+
+
+# --- the web process's side ----------------------------------------------------------------
 
 class _Executor:
-    def __init__(self, store_dir: str, limits: ExecutorLimits) -> None:
-        self.conn, child_conn = _CONTEXT.Pipe()
+    """One executor process and the web process's end of its socket.
+
+    The event loop watches the socket for as long as the executor lives, idle or busy: a
+    reply completes :attr:`pending`, and the end of the stream (the process died, even while
+    idle) is seen at once and reported to ``on_death``."""
+
+    def __init__(self, store_dir: str, limits: ExecutorLimits, on_death: Callable[[_Executor], None]) -> None:
+        conn, child_conn = _CONTEXT.Pipe()
         self.process = _CONTEXT.Process(target=_executor_main, args=(store_dir, child_conn, limits), daemon=True)
         self.process.start()
         child_conn.close()
+        self.sock = socket.socket(fileno=os.dup(conn.fileno()))
+        conn.close()
+        self.sock.setblocking(False)
+        self.pending: asyncio.Future[Reply | None] | None = None
+        self.dead = False
+        self._buffer = bytearray()
+        self._on_death = on_death
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(self.sock.fileno(), self._readable)
 
-    def alive(self) -> bool:
-        return self.process.is_alive()
+    def expect(self) -> asyncio.Future[Reply | None]:
+        """The next reply, or None if the process ends first."""
+        self.pending = self._loop.create_future()
+        return self.pending
+
+    @property
+    def busy(self) -> bool:
+        return self.pending is not None and not self.pending.done()
+
+    def _readable(self) -> None:
+        try:
+            chunk = self.sock.recv(1 << 20)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self._ended()
+            return
+        self._buffer += chunk
+        if len(self._buffer) < _LENGTH.size:
+            return
+        (size,) = _LENGTH.unpack_from(self._buffer)
+        end = _LENGTH.size + size
+        if len(self._buffer) < end:
+            return
+        frame = memoryview(bytes(self._buffer[_LENGTH.size:end]))
+        del self._buffer[:end]
+        if self.busy:
+            self.pending.set_result((frame[0], frame))  # type: ignore[union-attr]
+
+    def _ended(self) -> None:
+        """The process ended: whoever waits for a reply learns it; else the pool does."""
+        if self.dead:
+            return
+        self._stop_watching()
+        if self.busy:
+            self.pending.set_result(None)  # type: ignore[union-attr]
+        else:
+            self._on_death(self)
+
+    def _stop_watching(self) -> None:
+        if not self.dead:
+            self.dead = True
+            with contextlib.suppress(Exception):
+                self._loop.remove_reader(self.sock.fileno())
+
+    async def send(self, request: QueryRequest) -> None:
+        payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _LENGTH.pack(len(payload)) + payload
+        try:
+            sent = self.sock.send(data)
+        except BlockingIOError:
+            sent = 0
+        if sent < len(data):
+            await self._loop.sock_sendall(self.sock, data[sent:])
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
+        self._stop_watching()
         with contextlib.suppress(Exception):
-            self.conn.close()
+            self.sock.close()
 
     def death(self) -> str:
         """How the process ended, for the error message (it has ended or is about to)."""
@@ -116,22 +255,13 @@ class _Executor:
         return f"it exited with status {code}"
 
 
-async def _readable(conn: Connection, timeout: float | None) -> bool:
-    """Wait until ``conn`` has data (or its peer closed), up to ``timeout`` seconds."""
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    fd = conn.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
-    try:
-        await asyncio.wait_for(ready, timeout)
-        return True
-    except asyncio.TimeoutError:
-        return False
-    finally:
-        loop.remove_reader(fd)
-        # uvloop makes a watched descriptor non-blocking; the Connection needs it blocking
-        # to read a large answer in one recv().
-        os.set_blocking(fd, True)
+_TIMED_OUT: Reply = (-1, memoryview(b""))
+"""What a reply future holds when the query's time ran out first."""
+
+
+def _expire(reply: asyncio.Future[Reply | None]) -> None:
+    if not reply.done():
+        reply.set_result(_TIMED_OUT)
 
 
 class ExecutorPool:
@@ -152,20 +282,27 @@ class ExecutorPool:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        executor = _Executor(self.store_dir, self.limits)
+        executor = _Executor(self.store_dir, self.limits, self._died)
         self._all.add(executor)
-        if not await _readable(executor.conn, self.startup_timeout_s):
-            self._discard(executor)
-            raise StoreUnavailable("a query executor did not start in time")
         try:
-            status, detail = executor.conn.recv()
-        except (EOFError, OSError):
+            reply = await asyncio.wait_for(executor.expect(), self.startup_timeout_s)
+        except asyncio.TimeoutError:
             self._discard(executor)
-            raise StoreUnavailable(f"a query executor failed to open the store ({executor.death()})") from None
-        if status != "ready":
+            raise StoreUnavailable("a query executor did not start in time") from None
+        if reply is None:
             self._discard(executor)
-            raise StoreUnavailable(f"a query executor failed to start: {detail}")
+            raise StoreUnavailable(f"a query executor failed to open the store ({executor.death()})")
+        status, frame = reply
+        if status != _READY:
+            self._discard(executor)
+            raise StoreUnavailable(f"a query executor failed to start: {bytes(frame[1:]).decode(errors='replace')}")
         self._idle.put_nowait(executor)
+
+    def _died(self, executor: _Executor) -> None:
+        """An idle executor's process ended: its successor starts now, before anyone is handed
+        the dead one (a busy or starting one is replaced by :meth:`run` or :meth:`_spawn`)."""
+        if executor in self._all:
+            self._replace(executor)
 
     def _discard(self, executor: _Executor) -> None:
         executor.kill()
@@ -192,42 +329,50 @@ class ExecutorPool:
             pause = min(pause * 2, RESPAWN_MAX_PAUSE_S)
 
     async def _take(self, timeout_s: float) -> _Executor:
-        """A live idle executor; one that died while idle is replaced, never handed out."""
+        """A live idle executor, at once when there is one; a dead one is never handed out."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while True:
             try:
-                executor = await asyncio.wait_for(self._idle.get(), max(0.0, deadline - loop.time()))
-            except asyncio.TimeoutError:
-                raise ServerBusy(timeout_s) from None
-            if executor.alive():
+                executor = self._idle.get_nowait()
+            except asyncio.QueueEmpty:
+                try:
+                    executor = await asyncio.wait_for(self._idle.get(), max(0.0, deadline - loop.time()))
+                except asyncio.TimeoutError:
+                    raise ServerBusy(timeout_s) from None
+            if not executor.dead:
                 return executor
-            self._replace(executor)
 
     async def run(self, request: QueryRequest) -> Answer:
         """Run ``request`` on a free executor within ``request.timeout_s`` (waiting included)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + request.timeout_s
         executor = await self._take(request.timeout_s)
+        reply = executor.expect()
+        timer = loop.call_later(max(0.0, deadline - loop.time()), _expire, reply)
         try:
-            executor.conn.send(request)
-            finished = await _readable(executor.conn, max(0.0, deadline - loop.time()))
-        except (OSError, ValueError):
+            await executor.send(request)
+            result = await reply
+        except OSError:
             self._replace(executor)
             raise ExecutorFailed(f"the query executor could not take the query ({executor.death()})") from None
-        if not finished:
+        except asyncio.CancelledError:  # nobody waits for this answer any more: free its CPU now
+            self._replace(executor)
+            raise
+        finally:
+            timer.cancel()
+        if result is _TIMED_OUT:
             self._replace(executor)
             raise QueryTimeout(request.timeout_s)
-        try:
-            status, payload = executor.conn.recv()
-        except (EOFError, OSError):
+        if result is None:
             self._replace(executor)
-            raise ExecutorFailed(self._died_message(executor)) from None
-        if status == "memory":
+            raise ExecutorFailed(self._died_message(executor))
+        status, frame = result
+        if status == _MEMORY:
             self._replace(executor)  # a failed allocation may have left it in any state
             raise ExecutorFailed(self._memory_message())
         self._idle.put_nowait(executor)
-        return _unwrap(status, payload)
+        return _answer_of(status, frame)
 
     def _memory_message(self) -> str:
         limit = self.limits.memory_bytes
@@ -243,7 +388,7 @@ class ExecutorPool:
 
     def alive(self) -> bool:
         """Whether any executor is alive or starting."""
-        return any(e.alive() for e in self._all) or bool(self._spawning)
+        return any(not e.dead for e in self._all) or bool(self._spawning)
 
     async def close(self) -> None:
         """Stop every executor; :meth:`start` may be called again afterwards."""
@@ -252,11 +397,3 @@ class ExecutorPool:
         for executor in list(self._all):
             self._discard(executor)
         self._idle = asyncio.Queue()  # none of the stopped executors may be handed out again
-
-
-def _unwrap(status: str, payload: Any) -> Answer:
-    if status == "ok":
-        return payload
-    if status == "user_error":
-        raise payload
-    raise StoreUnavailable(f"the query failed inside the store: {payload}")
