@@ -10,6 +10,7 @@ with one assignment: a request sees the old value or the new one, never half of 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Awaitable, Callable, Generic, TypeVar
 
 from .store.base import GraphStore
@@ -25,6 +26,9 @@ class Snapshot(Generic[T]):
         self._builder = builder
         self._value: T | None = None
         self._lock = asyncio.Lock()
+        self.build_seconds: float | None = None
+        """How long the value in use took to build (None before the first build): /health
+        reports it, so that an operator or a benchmark sees when the service is fully warm."""
 
     @property
     def current(self) -> T | None:
@@ -38,7 +42,7 @@ class Snapshot(Generic[T]):
             return value
         async with self._lock:
             if self._value is None:
-                self._value = await self._builder(self._store)
+                self._value = await self._build()
             return self._value
 
     async def rebuild(self) -> T | None:
@@ -46,5 +50,11 @@ class Snapshot(Generic[T]):
         (a value nobody asked for yet is simply built from the new store on first use)."""
         async with self._lock:
             if self._value is not None:
-                self._value = await self._builder(self._store)
+                self._value = await self._build()
             return self._value
+
+    async def _build(self) -> T:
+        started = time.perf_counter()
+        value = await self._builder(self._store)
+        self.build_seconds = round(time.perf_counter() - started, 3)
+        return value

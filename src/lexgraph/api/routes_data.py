@@ -88,10 +88,14 @@ async def queries(state: ServiceState = Depends(get_state)) -> JSONResponse:
     ])
 
 
-@router.get("/health", summary="Whether the service can answer: 200 when its store answers, else 503 with the reason")
+@router.get("/health", summary="Whether the service can answer: 200 when its store answers, else 503 with the reason",
+            description="`derived` gives, for each value the service derives from the store at start (`labels`, "
+                        "`catalog`, `timelines`, `view`, `overview`), the seconds its build took, or null while it "
+                        "is still being built (a request that needs it then waits for it).")
 async def health(state: ServiceState = Depends(get_state)) -> JSONResponse:
     try:
         await state.store.ping()
     except LexgraphError as exc:
         return error_response(exc, {"status": "unavailable", "store": state.store.kind})
-    return JSONResponse({"status": "ok", "store": state.store.kind, "graphs": len(state.graphs)})
+    return JSONResponse({"status": "ok", "store": state.store.kind, "graphs": len(state.graphs),
+                         "derived": state.derived_seconds()})
