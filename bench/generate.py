@@ -8,11 +8,15 @@ precision: xsd:date, xsd:gYearMonth, xsd:gYear), treaty statuses, laws and codes
 articles and parts (eli:is_part_of, eli:number), legal-act events, provisions with penalties,
 time limits and thresholds, agencies (org:FormalOrganization with org:classification) with name
 usages, subordinations and competences, disagreements, and source documents. Every claim and
-every named thing carries ``lg:evidence [ lg:source <source/…> ; lg:quote "…" ]``. Relative IRIs
+every named thing carries evidence nodes named as in data/: ``lg:evidence <owner/evidence/N>``, each
+``a lg:Evidence ; lg:source <source/…> ; lg:quote "…"``; penalties, time limits and thresholds are
+nodes ``<provision/…/penalty/N>`` (``time-limit/N``, ``threshold/N``) that cite an evidence node of
+their provision. No blank nodes (the quality check ``blank-nodes`` warns about them). Relative IRIs
 under ``@base <https://w3id.org/lexgraph/id/>``, as in data/.
 
 The output is deterministic for a given --triples and --seed. Lines are written directly (no
-rdflib), so a million triples take a few seconds. Every event date is earlier than 2024 and
+rdflib) and flushed every 2000 statements, so the file is streamed: memory holds only the IRIs
+later areas link to (states, treaties, acts, articles and parts, agencies, some claims). Every event date is earlier than 2024 and
 every source document is dated 2024 or 2025, so no claim is dated after its source.
 """
 
@@ -94,8 +98,11 @@ def esc(text: str) -> str:
 STATED = frozenset({"lg:date", "lg:deadline", "lg:from", "lg:until", "lg:asOf", "lg:notBefore", "lg:value", "lg:name",
                     "lg:parent", "lg:function", "lg:administeredBy", "dct:title"})
 """The structured values whose quote an evidence node names with lg:states (shape lgsh:ValueEvidenceShape)."""
-VALUE_EVIDENCE = 'lg:evidence [ lg:source <{0}> ; lg:quote "the amount as the source states it" ]'
-"""The evidence of a penalty, time limit or threshold, a value node of its own (lgsh:ValueNodeEvidenceShape)."""
+VALUE_QUOTE = "the amount as the source states it"
+"""The quote of a penalty's, time limit's or threshold's evidence node (lgsh:ValueNodeEvidenceShape)."""
+FORMAT = 2
+"""Bumped when the generator's output changes for the same --triples and --seed, so that a
+benchmark does not reuse a file an older generator wrote (1: blank-node evidence; 2: evidence IRIs)."""
 
 
 @dataclass
@@ -107,23 +114,26 @@ class Writer:
     buffer: list[str] = field(default_factory=list)
 
     def node(self, iri: str, rdf_type: str, props: list[tuple[str, str]], evidence: list[tuple[str, str]]) -> None:
-        """``<iri> a type ; p o ; … ; lg:evidence [ lg:source <s> ; lg:quote "q" ] , … .``"""
+        """``<iri> a type ; p o ; … ; lg:evidence <iri/evidence/1> , … .`` and each evidence node
+        ``<iri/evidence/N> a lg:Evidence ; lg:source <s> ; lg:quote "q" .``, as data/ names them."""
         parts = [f"<{iri}> a {rdf_type}"]
         parts += [f"    {p} {o}" for p, o in props]
         # The first quote states the node's structured values (lg:states, as the shapes ask).
         states = sorted({p for p, _ in props if p in STATED})
         if evidence:
-            stated = f"lg:states {' , '.join(states)} ; " if states else ""
-            ev = " , ".join(f'[ {stated if i == 0 else ""}lg:source <{s}> ; lg:quote "{esc(q)}" ]'
-                            for i, (s, q) in enumerate(evidence))
-            parts.append(f"    lg:evidence {ev}")
-        self.buffer.append(" ;\n".join(parts) + " .\n\n")
-        self.triples += 1 + len(props) + 3 * len(evidence) + (len(states) if evidence else 0)
+            parts.append("    lg:evidence " + " , ".join(f"<{iri}/evidence/{i}>" for i in range(1, len(evidence) + 1)))
+        text = " ;\n".join(parts) + " .\n\n"
+        for i, (source, quote) in enumerate(evidence, start=1):
+            stated = f" ;\n    lg:states {' , '.join(states)}" if states and i == 1 else ""
+            text += (f"<{iri}/evidence/{i}> a lg:Evidence{stated} ;\n    lg:source <{source}> ;\n"
+                     f'    lg:quote "{esc(quote)}" .\n\n')
+        self.buffer.append(text)
+        self.triples += 1 + len(props) + 4 * len(evidence) + (len(states) if evidence else 0)
         if len(self.buffer) >= 2000:
             self.flush()
 
     def extra(self, triples: int) -> None:
-        """Count triples hidden inside a blank-node object written through :meth:`node`."""
+        """Count triples of an object list (``p o1 , o2``) written as one property through :meth:`node`."""
         self.triples += triples
 
     def flush(self) -> None:
@@ -410,42 +420,51 @@ class Generator:
                     self.evidence(f"the act saw its {kind.replace('act-', '').replace('-', ' ')} on {words}"))
 
     def make_provision(self) -> None:
+        """A provision with its penalties (and sometimes a time limit and a threshold) as value nodes
+        ``<provision/N/penalty/K>`` etc., each citing an evidence node of the provision that states its
+        amount; every evidence node of the provision quotes the same source (a claim is one source's account)."""
         sub = self.rng.choice(self.subdivisions)
+        iri = f"provision/{self.next_id():07d}"
+        source = self.source()
         props = [("lg:act", f"<{sub}>"),
                  ("lg:subjectMatter", f'"{esc(self.rng.choice(SUBJECTS))}"'),
                  ("lg:offence", f'"{esc(self.rng.choice(OFFENCES))}"'),
                  ("lg:prosecution", f"lgv:{self.rng.choice(PROSECUTION_TYPES)}")]
-        extra = 0
-        penalties = []
-        for kind, unit, top in self.rng.sample(PENALTIES, self.rng.randint(1, 3)):
+        values: list[tuple[str, str, str]] = []  # (property, node IRI, its type and properties)
+        for k, (kind, unit, top) in enumerate(self.rng.sample(PENALTIES, self.rng.randint(1, 3)), start=1):
             low = self.rng.randint(1, max(1, top // 4))
             high = self.rng.randint(low, top)
-            additional = " ; lg:additional true" if kind == "deprivation-of-right" else ""
-            penalties.append(f"[ a lg:Penalty ; {VALUE_EVIDENCE.format(self.source())} ; lg:penaltyKind lgv:{kind} ; "
-                             f"lg:penaltyTier lgv:basic-offence ; lg:bound lgv:range ; "
-                             f"schema:minValue {low} ; schema:maxValue {high} ; schema:unitCode lgv:{unit}{additional} ]")
-            extra += 10 + (1 if additional else 0)
-        props.append(("lg:penalty", " , ".join(penalties)))
-        extra += len(penalties) - 1  # props counts one lg:penalty triple
+            additional = " ;\n    lg:additional true" if kind == "deprivation-of-right" else ""
+            values.append(("lg:penalty", f"{iri}/penalty/{k}",
+                           f"a lg:Penalty ;\n    lg:penaltyKind lgv:{kind} ;\n    lg:penaltyTier lgv:basic-offence ;\n"
+                           f"    lg:bound lgv:range ;\n    schema:minValue {low} ;\n    schema:maxValue {high} ;\n"
+                           f"    schema:unitCode lgv:{unit}{additional}"))
         if self.rng.random() < 0.2:
-            props.append(("lg:timeLimit", f"[ a lg:TimeLimit ; {VALUE_EVIDENCE.format(self.source())} ; "
-                                          f"lg:timeLimitKind lgv:filing-period ; lg:bound lgv:exactly ; "
-                                          f"schema:value {self.rng.randint(1, 36)} ; "
-                                          f"schema:unitCode lgv:month ; lg:appliesTo \"bringing a claim\" ]"))
-            extra += 9
+            values.append(("lg:timeLimit", f"{iri}/time-limit/1",
+                           f"a lg:TimeLimit ;\n    lg:timeLimitKind lgv:filing-period ;\n    lg:bound lgv:exactly ;\n"
+                           f"    schema:value {self.rng.randint(1, 36)} ;\n    schema:unitCode lgv:month ;\n"
+                           f'    lg:appliesTo "bringing a claim"'))
         if self.rng.random() < 0.2:
-            props.append(("lg:threshold", f"[ a lg:Threshold ; {VALUE_EVIDENCE.format(self.source())} ; "
-                                          f"lg:thresholdKind lgv:criminality-threshold ; lg:bound lgv:at-least ; "
-                                          f"schema:minValue {self.rng.randint(10, 1000)} ; "
-                                          f"schema:unitCode lgv:monthly-calculation-index ; "
-                                          f"lg:appliesTo \"value at which the act becomes criminal\" ]"))
-            extra += 9
+            values.append(("lg:threshold", f"{iri}/threshold/1",
+                           f"a lg:Threshold ;\n    lg:thresholdKind lgv:criminality-threshold ;\n    lg:bound lgv:at-least ;\n"
+                           f"    schema:minValue {self.rng.randint(10, 1000)} ;\n"
+                           f"    schema:unitCode lgv:monthly-calculation-index ;\n"
+                           f'    lg:appliesTo "value at which the act becomes criminal"'))
+        extra = 0
+        for prop in ("lg:penalty", "lg:timeLimit", "lg:threshold"):
+            objects = [f"<{node}>" for p, node, _ in values if p == prop]
+            if objects:
+                props.append((prop, " , ".join(objects)))
+                extra += len(objects) - 1  # props counts one triple per property
         if self.treaty_articles and self.rng.random() < 0.3:
             props.append(("lg:implementsTreatyArticle", f"<{self.rng.choice(self.treaty_articles)}>"))
-        iri = f"provision/{self.next_id():07d}"
-        self.w.node(iri, "lg:Provision", props,
-                    self.evidence(f"the article punishes {self.rng.choice(OFFENCES)} with sanctions"))
+        quote = f"the article punishes {self.rng.choice(OFFENCES)} with sanctions"
+        # Evidence node 1 is the provision's quote; node k + 1 states the k-th value.
+        self.w.node(iri, "lg:Provision", props, [(source, quote)] + [(source, VALUE_QUOTE)] * len(values))
         self.w.extra(extra)
+        for k, (_, node, body) in enumerate(values, start=2):
+            self.w.buffer.append(f"<{node}> {body} ;\n    lg:evidence <{iri}/evidence/{k}> .\n\n")
+            self.w.extra(body.count(" ;\n") + 2)  # its properties, rdf:type and lg:evidence
 
     def make_agency(self, state: str, name: str) -> None:
         """One body of a state, with the names sources use for it, its parent and its functions."""
