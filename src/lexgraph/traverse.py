@@ -356,7 +356,10 @@ four gain nothing more); with a remote store, three connections at a time."""
 
 _PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
 _HIERARCHY = f"SELECT ?a ?h ?b WHERE {{ VALUES ?h {{ <{RDFS_SUB_CLASS}> <{RDFS_SUB_PROPERTY}> }} ?a ?h ?b }}"
-_TYPES = f"SELECT ?s ?t WHERE {{ ?s <{RDF_TYPE}> ?t }}"
+_CLASSES = f"SELECT DISTINCT ?t WHERE {{ ?s <{RDF_TYPE}> ?t }}"
+"""The classes in use, each read apart (``_INSTANCES``): one query for every typing was the
+build's longest read (400,000 rows at a million triples), which left a thread idle at the end."""
+_INSTANCES = f"SELECT ?s WHERE {{ ?s <{RDF_TYPE}> <$t> }}"
 _SOURCES = f"SELECT ?claim ?src WHERE {{ {_REPORTED} ; <{LG}evidence> ?e . ?e <{LG}source> ?src }}"
 _DATE_PATTERNS = (
     [f"{{ {_REPORTED} ; <{p}> ?o BIND (?claim AS ?s) BIND (<{p}> AS ?p) }}" for p in TIME_PREDICATES.values()]
@@ -422,6 +425,11 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
         # reach the graph in one stable order: by predicate, then subject and object.
         return [(s, predicate, o) for s, o in sorted(set(await select_iris(reader, _triples_of(predicate))))]
 
+    async def all_types() -> list[tuple[str, str]]:
+        classes = sorted(row[0] for row in await select_iris(reader, _CLASSES))
+        reads = await asyncio.gather(*(select_iris(reader, _INSTANCES.replace("$t", t)) for t in classes))
+        return [(s, t) for t, rows in zip(classes, reads) for (s,) in rows]
+
     async def all_links() -> list[tuple[str, str, str]]:
         predicates = sorted(row[0] for row in await select_iris(reader, _PREDICATES))
         reads = await asyncio.gather(*(links_of(p) for p in predicates if p != RDF_TYPE))
@@ -436,15 +444,21 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
     # The predicates first (the links wait for them), then the longest reads, so that neither
     # thread is left with a long one at the end.
     links, types, sources, hierarchy, *literals = await asyncio.gather(
-        all_links(), select_iris(reader, _TYPES), select_iris(reader, _SOURCES), select_iris(reader, _HIERARCHY),
+        all_links(), all_types(), select_iris(reader, _SOURCES), select_iris(reader, _HIERARCHY),
         literals_from(_DATES), *(literals_from(_triples_of(p), p) for p in LABEL_PREDICATES))
-    # Evidence nodes (the quotes behind claims) are reported as each claim's sources, not as
-    # nodes to traverse: every claim of one document would otherwise be two hops from every other.
+    return await asyncio.to_thread(_view_rows, links, types, sources, hierarchy, [row for rows in literals for row in rows])  # type: ignore[arg-type]
+
+
+def _view_rows(links: list[tuple[str, str, str]], types: list[tuple[str, str]], sources: list[tuple[str, ...]],
+               hierarchy: list[tuple[str, ...]], literals: list[tuple[str, str, tuple[str, str, str]]]) -> ViewRows:
+    """The rows read, with evidence nodes and entailed facts left out (seconds of work at a
+    million triples: in a thread, off the event loop). Evidence nodes (the quotes behind
+    claims) are reported as each claim's sources, not as nodes to traverse: every claim of one
+    document would otherwise be two hops from every other."""
     evidence = {s for s, t in types if t == f"{LG}Evidence"}
     links = [link for link in links if link[0] not in evidence and link[2] not in evidence]
     types = [(s, t) for s, t in types if s not in evidence]
-    return _most_specific(ViewRows(links, [row for rows in literals for row in rows], types, sources),  # type: ignore[arg-type]
-                          hierarchy)
+    return _most_specific(ViewRows(links, literals, types, sources), hierarchy)  # type: ignore[arg-type]
 
 
 def _most_specific(rows: ViewRows, hierarchy: list[tuple[str, ...]]) -> ViewRows:
