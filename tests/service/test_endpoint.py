@@ -57,6 +57,16 @@ def test_get_post_form_and_post_direct_agree(server: Server) -> None:
     assert count(by_get) == count(by_form) == count(by_body) == 5
 
 
+@pytest.mark.parametrize("padding", [0, 3000, 60_000])
+def test_short_and_long_queries_agree(server: Server, padding: int) -> None:
+    """A remote store is sent short queries by GET and long ones by POST: both give the answer
+    (the padding is a comment, so the query means the same)."""
+    query = "# " + "x" * padding + "\n" + COUNT_SOURCES if padding else COUNT_SOURCES
+    response = post(server, query, "application/sparql-query")
+    assert response.status_code == 200, response.text[:300]
+    assert count(response) == 5
+
+
 # --- protocol errors ------------------------------------------------------------------------
 
 def test_more_than_one_query_is_400(server: Server) -> None:

@@ -43,6 +43,9 @@ log = logging.getLogger("lexgraph.remote")
 
 _GRAPH_KINDS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 _JSON = "application/sparql-results+json"
+GET_QUERY_CHARS = 2000
+"""Queries whose URL-encoded parameters fit in this many characters are sent with GET (every
+server takes URLs this long); longer ones are POSTed as a form."""
 _NO_GRAPH = "urn:x-lexgraph:no-graph"
 """Named as the default graph when no graph is served: an empty dataset, not the server's own."""
 
@@ -156,11 +159,15 @@ class RemoteStore:
             default_graphs, named_graphs = self._scope or (_NO_GRAPH,), self._scope
         data += [("default-graph-uri", g) for g in default_graphs]
         data += [("named-graph-uri", g) for g in named_graphs]
+        encoded = urlencode(data)
+        if len(encoded) <= GET_QUERY_CHARS:  # one write to the server, where a POST takes two
+            sent = self.client.get(f"{self.query_url}?{encoded}", headers={"Accept": accept})
+        else:
+            sent = self.client.post(self.query_url, content=encoded.encode(),
+                                    headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         try:
             # The whole exchange, not each read, must fit in the limit.
-            response = await asyncio.wait_for(self.client.post(
-                self.query_url, content=urlencode(data).encode(),
-                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}), request.timeout_s)
+            response = await asyncio.wait_for(sent, request.timeout_s)
         except (asyncio.TimeoutError, httpx.TimeoutException):
             raise QueryTimeout(request.timeout_s) from None
         except httpx.HTTPError as exc:
