@@ -161,7 +161,8 @@ class RemoteStore:
         data += [("named-graph-uri", g) for g in named_graphs]
         encoded = urlencode(data)
         if len(encoded) <= GET_QUERY_CHARS:  # one write to the server, where a POST takes two
-            sent = self.client.get(f"{self.query_url}?{encoded}", headers={"Accept": accept})
+            joiner = "&" if "?" in self.query_url else "?"  # an endpoint URL may carry parameters of its own
+            sent = self.client.get(f"{self.query_url}{joiner}{encoded}", headers={"Accept": accept})
         else:
             sent = self.client.post(self.query_url, content=encoded.encode(),
                                     headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
