@@ -11,11 +11,11 @@ shared with validation. ``LEXGRAPH_ENTAILMENT=off`` leaves the graph out.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Iterator, Literal
 
 import pyoxigraph as ox
 
-from ..entailment import ancestors, entailed
+from ..entailment import ancestors
 from ..prefixes import BASE_IRI, PREFIX_IRIS
 
 Entailment = Literal["rdfs", "off"]
@@ -38,20 +38,36 @@ def _asserted(store: ox.Store, s: object, p: object, o: object) -> set[tuple[_Te
             if q.graph_name != _GRAPH}
 
 
-def entailed_triples(store: ox.Store) -> set[tuple[_Term, _Term, _Term]]:
+def entailed_batches(store: ox.Store) -> Iterator[set[tuple[_Term, _Term, _Term]]]:
     """The triples the store's hierarchies entail from what its other graphs assert, less
-    those already asserted. Only what a hierarchy can extend is read (the triples of a
-    predicate with a superproperty, the typings in a class with a superclass), and what is
-    asserted is read once per predicate (per class for typings) that an entailed triple has."""
+    those already asserted, one batch per entailed predicate (per class for typings), so that
+    a big store's entailment is never held in memory all at once.
+
+    Only what a hierarchy can extend is read: for a superproperty, the triples of its
+    subproperties; for a superclass, the typings in its subclasses (asserted, or entailed by
+    a subproperty of rdf:type); and what is asserted of the batch's own kind."""
     super_properties = ancestors((s, o) for s, _, o in _asserted(store, None, _SUB_PROPERTY, None))
     super_classes = ancestors((s, o) for s, _, o in _asserted(store, None, _SUB_CLASS, None))
-    found: set[tuple[_Term, _Term, _Term]] = set()
-    patterns = [(None, p, None) for p in super_properties] + [(None, _TYPE, c) for c in super_classes]
-    for pattern in patterns:
-        found.update(entailed(_asserted(store, *pattern), super_properties, super_classes, _TYPE))  # type: ignore[arg-type]
-    kinds = {(p, o if p == _TYPE else None) for _, p, o in found}
-    asserted = set().union(*(_asserted(store, None, p, o) for p, o in kinds))
-    return found - asserted
+    below: dict[_Term, set[_Term]] = {}
+    for term, above in super_properties.items():
+        for q in above:
+            below.setdefault(q, set()).add(term)
+    typing = [_TYPE, *(p for p in below.get(_TYPE, ()))]
+    for q, subs in below.items():
+        batch = {(s, q, o) for p in subs for s, _, o in _asserted(store, None, p, None)}
+        yield batch - _asserted(store, None, q, None)
+    classes_below: dict[_Term, set[_Term]] = {}
+    for term, above in super_classes.items():
+        for d in above:
+            classes_below.setdefault(d, set()).add(term)
+    for d, subs in classes_below.items():
+        batch = {(s, _TYPE, d) for p in typing for c in subs for s, _, _ in _asserted(store, None, p, c)}
+        yield batch - _asserted(store, None, _TYPE, d)
+
+
+def entailed_triples(store: ox.Store) -> set[tuple[_Term, _Term, _Term]]:
+    """Every triple of :func:`entailed_batches` (for a small store read whole)."""
+    return set().union(*entailed_batches(store))
 
 
 def materialise(store: ox.Store, entailment: Entailment) -> int:
@@ -59,8 +75,14 @@ def materialise(store: ox.Store, entailment: Entailment) -> int:
     store.remove_graph(_GRAPH)
     if entailment == "off":
         return 0
-    triples = entailed_triples(store)
-    # Not one transaction (a million quads would sit in memory twice): the callers make a
-    # store whose build or update was cut short be rebuilt whole.
-    store.bulk_extend(ox.Quad(s, p, o, _GRAPH) for s, p, o in triples)  # type: ignore[arg-type]
-    return len(triples)
+    count = 0
+    # Batch by batch, not one transaction (millions of quads would sit in memory): the callers
+    # make a store whose build or update was cut short be rebuilt whole. A triple two batches
+    # entail (an rdf:type under a subproperty of rdf:type) is stored once.
+    for batch in entailed_batches(store):
+        store.bulk_extend(ox.Quad(s, p, o, _GRAPH) for s, p, o in batch)  # type: ignore[arg-type]
+        count += len(batch)
+    if not count:
+        return 0
+    counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ENTAILED_GRAPH}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(counted))["n"].value)  # type: ignore[arg-type,index,union-attr]
