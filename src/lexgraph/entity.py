@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -27,7 +28,7 @@ from .prefixes import ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS, sparql_prologue, writab
 from .search import VOCAB_IRI, LabelIndex, page_path, short_name
 from .store.base import GraphStore
 from .store.entailed import ENTAILED_GRAPH
-from .store.hierarchy import at_or_below, hierarchy
+from .store.hierarchy import Hierarchy, at_or_below, hierarchy
 from .store.select import select
 
 RDF, RDFS, OWL, SKOS, LG = (PREFIX_IRIS[p] for p in ("rdf", "rdfs", "owl", "skos", "lg"))
@@ -411,22 +412,41 @@ _KINDS = {OWL + "Class": "class", OWL + "ObjectProperty": "object property", OWL
           SKOS + "ConceptScheme": "concept scheme"}
 
 _TERMS_Q = f"""SELECT ?t ?p ?o WHERE {{
-  ?t ?p ?o . FILTER(isIRI(?t))
+  VALUES ?kind {{ {" ".join(f"<{k}>" for k in _KINDS)} }}
+  ?t a ?kind . FILTER(isIRI(?t))
   FILTER(STRSTARTS(STR(?t), "{LG}") || STRSTARTS(STR(?t), "{LGV}") || ?t = <{VOCAB_IRI}>)
-  FILTER(?p IN (rdf:type, rdfs:label, skos:prefLabel, skos:definition, rdfs:subClassOf, rdfs:subPropertyOf,
-                rdfs:domain, rdfs:range, skos:inScheme))
+  VALUES ?p {{ rdf:type rdfs:label skos:prefLabel skos:definition rdfs:subClassOf rdfs:subPropertyOf
+              rdfs:domain rdfs:range skos:inScheme }}
+  ?t ?p ?o .
 }}"""
-# One query for every usage count: instances by direct type and with subclasses, triples by
-# predicate, and data triples that point at a concept.
-_USAGE_Q = f"""SELECT ?term ?how (COUNT(*) AS ?n) WHERE {{
-  {{ SELECT DISTINCT ?s ?term ("direct" AS ?how) WHERE {{ ?s a ?term . FILTER(STRSTARTS(STR(?term), "{LG}")) }} }}
-  UNION {{ SELECT DISTINCT ?s ?term ("inferred" AS ?how) WHERE {{
-      ?s a ?c . ?c rdfs:subClassOf* ?term . FILTER(STRSTARTS(STR(?term), "{LG}")) }} }}
-  UNION {{ ?s ?term ?o . FILTER(STRSTARTS(STR(?term), "{LG}")) BIND("triples" AS ?how) }}
-  UNION {{ ?s ?p ?term . FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{LGV}")
-                               && (isBlank(?s) || STRSTARTS(STR(?s), "{ID_IRI}")))
-          BIND("triples" AS ?how) }}
-}} GROUP BY ?term ?how"""
+"""The terms and concepts (things of one of the kinds :data:`_KINDS` names, in our namespaces)
+with what the catalogue shows of them: found by their typing first, so a big store's data is
+never scanned for them."""
+
+
+def _values(name: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{name} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
+
+
+def _usage_queries(terms: dict[str, dict[str, list[str]]], tree: Hierarchy) -> dict[str, str]:
+    """One query per usage count, each naming the terms it counts (VALUES), so that each reads
+    only their triples: things typed with a class itself (not by entailment), with the class
+    or any class below it, triples by predicate, and data triples that point at a concept."""
+    def of_kind(*kinds: str) -> list[str]:
+        return [t for t, v in terms.items() if any(_KINDS.get(k) in kinds for k in v.get(RDF_TYPE, []))]
+    classes = [t for t in of_kind("class") if t.startswith(LG)]
+    properties = [t for t in of_kind("object property", "datatype property", "annotation property") if t.startswith(LG)]
+    concepts = of_kind("concept", "concept scheme")
+    below = " ".join(f"(<{c}> <{term}>)" for term in sorted(classes) for c in sorted(at_or_below(tree, term)))
+    return {
+        "direct": f"""SELECT ?term (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_values("term", classes)}
+  ?s a ?term . {_asserted("?s", "a", "?term")} }} GROUP BY ?term""",
+        "inferred": f"""SELECT ?term (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES (?c ?term) {{ {below} }}
+  ?s a ?c }} GROUP BY ?term""",
+        "triples": f"""SELECT ?term (COUNT(*) AS ?n) WHERE {{ {_values("term", properties)} ?s ?term ?o }} GROUP BY ?term""",
+        "concepts": f"""SELECT ?term (COUNT(*) AS ?n) WHERE {{ {_values("term", concepts)}
+  ?s ?p ?term . FILTER(isBlank(?s) || STRSTARTS(STR(?s), "{ID_IRI}")) }} GROUP BY ?term""",
+    }
 
 
 @dataclass
@@ -454,11 +474,14 @@ class Catalog:
 
 async def build_catalog(store: GraphStore) -> Catalog:
     prologue = sparql_prologue()
-    rows, usage = await asyncio.gather(select(store, prologue + _TERMS_Q), select(store, prologue + _USAGE_Q))
-    counts: dict[tuple[str, str], int] = {(r["term"], r["how"]): int(r["n"]) for r in usage}
+    rows, tree = await asyncio.gather(select(store, prologue + _TERMS_Q), hierarchy(store))
     values: dict[str, dict[str, list[str]]] = {}
     for row in rows:
         values.setdefault(row["t"], {}).setdefault(row["p"], []).append(row["o"])
+    queries = _usage_queries(values, tree)
+    answers = await asyncio.gather(*(select(store, prologue + q) for q in queries.values()))
+    counts: dict[tuple[str, str], int] = {(r["term"], "triples" if how == "concepts" else how): int(r["n"])
+                                          for how, found in zip(queries, answers) for r in found}
     narrower: dict[str, set[str]] = {}
     for iri, v in values.items():
         for parent in v.get(RDFS + "subClassOf", []) + v.get(RDFS + "subPropertyOf", []):

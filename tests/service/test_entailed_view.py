@@ -78,3 +78,23 @@ def test_off_leaves_the_view_out(plain_server: Server, embedded_server: Server) 
     health = [httpx.get(s.url + "/health", trust_env=False, timeout=30).json()["graphs"] for s in (plain_server, embedded_server)]
     assert health[0] + 1 == health[1]
     assert count(plain_server, UNLABELLED) > 100 and count(plain_server, UNSUBJECTED) > 10
+
+
+ASSERTED_TYPINGS = f"""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x a ?c }} FILTER (?g != <{ENTAILED}>)
+  FILTER (STRSTARTS(STR(?c), "https://w3id.org/lexgraph/def/")) }} GROUP BY ?c"""
+
+
+@pytest.mark.parametrize("view", ["on", "off"])
+def test_class_pages_count_instances_as_asserted_and_with_subclasses(
+        view: str, embedded_server: Server, plain_server: Server) -> None:
+    """A class's "instances" are what is typed with the class itself, never by the entailed
+    view (lg:Event has none of its own); "with subclasses" counts every event either way."""
+    server = embedded_server if view == "on" else plain_server
+    asserted = {c: int(n) for c, n in values(server, ASSERTED_TYPINGS)}
+    terms = httpx.get(server.url + "/def", trust_env=False, timeout=30).json()
+    classes = {t["iri"]: t["usage"] for t in terms if t["kind"] == "class"}
+    assert len(classes) > 10
+    assert {c: u["instances"] for c, u in classes.items() if u["instances"]} == \
+        {c: n for c, n in asserted.items() if c in classes}
+    event = classes["https://w3id.org/lexgraph/def/Event"]
+    assert event["instances"] == 0 and event["instances_with_subclasses"] == len(values(embedded_server, BY_SUBCLASS))
