@@ -207,7 +207,7 @@ class _Local:
 
 def test_search_shows_the_most_specific_classes(stores: dict[str, ox.Store]) -> None:
     def shown(store: ox.Store) -> set[tuple[str, str]]:
-        types = [{"s": s, "t": t} for s, t in rows(store, sparql_prologue() + _TYPES)]
+        types = [(s, t) for s, t in rows(store, sparql_prologue() + _TYPES)]
         return {(r["s"], r["t"]) for r in _most_specific(types, asyncio.run(hierarchy(_Local(store))))}
 
     assert shown(stores["rdfs"]) == shown(stores["off"])

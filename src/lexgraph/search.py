@@ -29,7 +29,7 @@ from .errors import UserError
 from .prefixes import BASE_IRI, ID_IRI, ONTOLOGY_IRI, PREFIX_IRIS, sparql_prologue
 from .store.base import GraphStore
 from .store.hierarchy import Hierarchy, hierarchy
-from .store.select import select
+from .store.select import select, select_iris
 
 SKOS, RDFS, LG = PREFIX_IRIS["skos"], PREFIX_IRIS["rdfs"], PREFIX_IRIS["lg"]
 LGV = PREFIX_IRIS["lgv"]
@@ -74,8 +74,11 @@ def normalise(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form: NFKD without combining marks,
     casefolded, look-alike letters folded to Latin, runs of anything but letters and digits
     made one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # most labels and quotes: nothing to decompose, no marks to drop
+        bare = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = bare.casefold().translate(_HOMOGLYPHS)
     return _NOT_WORD.sub(" ", folded).strip()
 
@@ -220,16 +223,24 @@ class LabelIndex:
     def __init__(self, labels: list[dict[str, str]], quotes: list[dict[str, str]], types: list[dict[str, str]]) -> None:
         entries: list[Entry] = []
         by_iri: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        forms: dict[str, tuple[str, str]] = {}
+        """Each text's two search forms, worked out once: a skos:prefLabel and the rdfs:label the
+        entailed view gives it are one text, and many quotes back several facts."""
+
+        def entry(iri: str, text: str, field: Field) -> Entry:
+            if text not in forms:
+                forms[text] = (normalise(text), numbers_as_digits(text))
+            plain, digits = forms[text]
+            return Entry(iri, plain, text, field, digits)
+
         for row in sorted(labels, key=lambda r: (r["s"], r["p"], r["o"], r.get("lang", ""))):
             iri, predicate, text = row["s"], row["p"], row["o"]
             by_iri.setdefault(iri, {}).setdefault(predicate, []).append((text, row.get("lang", "")))
-            if kind_of(iri) is None:
-                continue
-            field: Field = "preferred" if predicate in PREFERRED else "alternative"
-            entries.append(Entry(iri, normalise(text), text, field, numbers_as_digits(text)))
+            if kind_of(iri) is not None:
+                entries.append(entry(iri, text, "preferred" if predicate in PREFERRED else "alternative"))
         for row in sorted(quotes, key=lambda r: (r["s"], r["q"])):
             if kind_of(row["s"]) is not None:
-                entries.append(Entry(row["s"], normalise(row["q"]), row["q"], "quote", numbers_as_digits(row["q"])))
+                entries.append(entry(row["s"], row["q"], "quote"))
         # Once each: a skos:prefLabel and the rdfs:label the entailed view gives it are one name.
         self.entries = [e for e in dict.fromkeys(entries) if e.normalised]
         self.types: dict[str, tuple[str, ...]] = {}
@@ -320,17 +331,18 @@ _LABELS = """SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE {
   ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o))
 }"""
 _QUOTES = "SELECT DISTINCT ?s ?q WHERE { ?s lg:evidence ?e . ?e lg:quote ?q . FILTER(isIRI(?s)) }"
-_TYPES = f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t . FILTER(isIRI(?s) && isIRI(?t) && STRSTARTS(STR(?s), "{BASE_IRI}")) }}"""
+_TYPES = f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t . FILTER(STRSTARTS(STR(?s), "{BASE_IRI}")) }}"""
+"""Read as TSV (:func:`select_iris`: IRIs only, the most rows of the three reads)."""
 
 
-def _most_specific(types: list[dict[str, str]], tree: Hierarchy) -> list[dict[str, str]]:
+def _most_specific(types: list[tuple[str, ...]], tree: Hierarchy) -> list[dict[str, str]]:
     """Each thing's most specific classes: not the superclasses the entailed view adds (nor any
     asserted beside a subclass). Worked out here from the class hierarchy rather than by a
     ``subClassOf+`` path in the query, which Virtuoso 7.2 evaluates wrongly (see
     :mod:`lexgraph.store.hierarchy`)."""
     by_thing: dict[str, set[str]] = {}
-    for row in types:
-        by_thing.setdefault(row["s"], set()).add(row["t"])
+    for thing, cls in types:
+        by_thing.setdefault(thing, set()).add(cls)
     return [{"s": s, "t": t} for s, classes in by_thing.items() for t in classes
             if not any(t != other and other in tree.get(t, ()) for other in classes)]
 
@@ -339,7 +351,7 @@ async def build_index(store: GraphStore) -> LabelIndex:
     """Read the index from any store with three SELECT queries."""
     prologue = sparql_prologue()
     labels, quotes, types, tree = await asyncio.gather(
-        select(store, prologue + _LABELS), select(store, prologue + _QUOTES), select(store, prologue + _TYPES),
+        select(store, prologue + _LABELS), select(store, prologue + _QUOTES), select_iris(store, prologue + _TYPES),
         hierarchy(store))
     return LabelIndex(labels, quotes, _most_specific(types, tree))
 
