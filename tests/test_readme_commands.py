@@ -88,7 +88,12 @@ def test_serve_builds_the_venv_with_debian_python_and_serves(clone: Path, served
                        trust_env=False, timeout=60)
     assert answer.status_code == 200 and answer.json()["boolean"] is True
     os.killpg(process.pid, signal.SIGINT)  # Ctrl+C, as the README says
-    assert process.wait(timeout=60) == 0
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("serve.sh did not stop within 60 s of Ctrl+C; its log ends: "
+                    + (clone.parent / "serve.log").read_text(errors="replace")[-3000:])
+    assert code == 0, (clone.parent / "serve.log").read_text(errors="replace")[-3000:]
 
 
 def test_the_test_command_reuses_the_venv_and_runs_tests(clone: Path, served: tuple[subprocess.Popen[bytes], str],
