@@ -913,6 +913,15 @@ def bench_size(n: int, args: argparse.Namespace, servers_out: list[Server]) -> d
             server.stop()
     result["servers"] = startup
     live = [s for s in servers if startup[s.name]["ok"]]
+    # lexgraph builds its indexes in the background after start (minutes at a million triples,
+    # one build per worker and service): every server must be idle before any run, or one
+    # service's warm-up takes the CPU from another's measurement.
+    log(f"{label}: waiting until every server is idle (lexgraph's background indexes built)")
+    quiet_from = time.monotonic()
+    for server in live:
+        drain(server, timeout_s=300 * max(1.0, millions))
+    result["idle_after_s"] = round(time.monotonic() - quiet_from, 1)
+    log(f"{label}: every server idle after {result['idle_after_s']} s")
 
     log(f"{label}: verifying answers ({VERIFY_VALUES} values per query)")
     checks = verify(live, params)
@@ -1192,8 +1201,10 @@ def markdown(report: dict[str, Any]) -> str:
         f"{ROTATION} values, so wherever a run makes many more requests than that (compare the req/s columns), the "
         "cache-on figures measure lexgraph's cached path. The cache-off figures measure query evaluation.",
         "",
-        "Before every run the benchmark waits until the server has finished any backlog of the previous run (it answers "
-        "`ASK {}` and its processes are idle). The last column of the result tables gives the CPU the server's processes "
+        "Once every server has started, the benchmark waits until all of them are idle (lexgraph builds its indexes in "
+        "the background after start; runs before this change could overlap one service's warm-up with another's "
+        "measurement). Before every run it waits until the server has finished any backlog of the previous run (it "
+        "answers `ASK {}` and its processes are idle). The last column of the result tables gives the CPU the server's processes "
         "used during the 8-connection run, and how many of the machine's cores were busy in all (wrk and the benchmark "
         "included; 2.00 = saturated).",
         "",
