@@ -35,10 +35,11 @@ from .errors import ExecutorFailed, QueryTimeout, ServerBusy, StoreUnavailable, 
 from .results import Answer
 from .store.base import QueryRequest
 
-# A fork server forks executors from a clean process that has already imported pyoxigraph:
-# a replacement starts in milliseconds, and holds none of the web server's sockets.
-_CONTEXT = mp.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pyoxigraph", "pyseccomp", "lexgraph.store.oxigraph_run", "lexgraph.sandbox"])
+# A fork server forks executors (and the children that build derived values:
+# store/child_build.py) from a clean process that has already imported pyoxigraph: a
+# replacement starts in milliseconds, and holds none of the web server's sockets.
+PROCESSES = mp.get_context("forkserver")
+PROCESSES.set_forkserver_preload(["pyoxigraph", "pyseccomp", "lexgraph.store.oxigraph_run", "lexgraph.sandbox"])
 
 
 log = logging.getLogger("lexgraph.executor")
@@ -164,8 +165,8 @@ class _Executor:
     idle) is seen at once and reported to ``on_death``."""
 
     def __init__(self, store_dir: str, limits: ExecutorLimits, on_death: Callable[[_Executor], None]) -> None:
-        conn, child_conn = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_executor_main, args=(store_dir, child_conn, limits), daemon=True)
+        conn, child_conn = PROCESSES.Pipe()
+        self.process = PROCESSES.Process(target=_executor_main, args=(store_dir, child_conn, limits), daemon=True)
         self.process.start()
         child_conn.close()
         self.sock = socket.socket(fileno=os.dup(conn.fileno()))

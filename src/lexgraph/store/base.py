@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Awaitable, Callable, Protocol, TypeVar
 
 from ..media import Format
 from ..results import Answer
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ class GraphStore(Protocol):
 
     async def export(self, fmt: Format) -> bytes:
         """The whole store serialised in ``fmt`` (a graph or dataset format)."""
+        ...
+
+    async def derive(self, builder: Callable[[GraphStore], Awaitable[T]]) -> T:
+        """``await builder(self)``, where it costs the web process least: the embedded store
+        builds in a child process and keeps only the value (:mod:`.child_build`)."""
         ...
 
     async def close(self) -> None:

@@ -8,7 +8,7 @@ import shutil
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Awaitable, Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -18,7 +18,8 @@ from ..files import READ_EXTENSIONS, RdfFormat, format_of, is_gzip, open_rdf, rd
 from ..media import Format
 from ..prefixes import BASE_IRI
 from ..results import Answer, write_graph
-from .base import QueryRequest
+from .base import GraphStore, QueryRequest, T
+from .child_build import build_in_child
 from .entailed import ENTAILED_GRAPH, Entailment, entailed_triples, materialise
 from .oxigraph_run import run_on_store
 from .select import ask, graph_names
@@ -212,6 +213,10 @@ class EmbeddedStore:
         """The whole store in ``fmt``: the dataset with its graphs for TriG and N-Quads,
         their merge for the graph formats."""
         return await asyncio.to_thread(_export, str(self.store_dir), fmt)
+
+    async def derive(self, builder: Callable[[GraphStore], Awaitable[T]]) -> T:
+        """Build in a child process over this store's folder (see :mod:`.child_build`)."""
+        return await build_in_child(str(self.store_dir), builder)
 
     async def close(self) -> None:
         await self.pool.close()

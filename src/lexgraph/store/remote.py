@@ -20,7 +20,7 @@ import logging
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
-from typing import Sequence
+from typing import Awaitable, Callable, Sequence
 
 import httpx
 import pyoxigraph as ox
@@ -29,7 +29,7 @@ from ..config import Settings
 from ..errors import BadGateway, QueryError, QuerySyntaxError, QueryTimeout, StoreUnavailable
 from ..media import Format
 from ..results import Answer, answer, write_graph, write_solutions
-from .base import QueryRequest
+from .base import GraphStore, QueryRequest, T
 from ..files import TURTLE, is_gzip, open_rdf
 from ..files import syntax_error as file_syntax_error
 from .credentials import Credentials, auth_for, redact, resolve
@@ -255,6 +255,11 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise BadGateway(f"the remote SPARQL server's download of <{name}> could not be read "
                              f"({type(exc).__name__})") from None
+
+    async def derive(self, builder: Callable[[GraphStore], Awaitable[T]]) -> T:
+        """Build here: the builder's memory goes to answers parsed from the server, which a
+        child process would have to ask for over again with a client of its own."""
+        return await builder(self)
 
     async def close(self) -> None:
         await self.client.aclose()
