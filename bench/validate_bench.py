@@ -59,8 +59,8 @@ def phases(data_dir: Path | None, named: list[Path] | None) -> dict[str, float]:
     CPU time is what the run itself cost)."""
     sys.path.insert(0, str(REPO / "src"))
     from lexgraph.config import load_settings
-    from lexgraph.quality import read_checks, run_check
-    from lexgraph.validate import read_inputs, shacl_findings
+    from lexgraph.quality import read_checks
+    from lexgraph.validate import quality_findings, read_inputs, shacl_findings
 
     env = {"LEXGRAPH_ROOT": str(REPO), **({"LEXGRAPH_DATA_DIR": str(data_dir)} if data_dir else {})}
     settings = load_settings(env)
@@ -69,8 +69,7 @@ def phases(data_dir: Path | None, named: list[Path] | None) -> dict[str, float]:
     inputs = read_inputs(settings, named, context=bool(named))
     out["parse (pyoxigraph)"] = time.process_time() - t
     t = time.process_time()
-    for check in read_checks(settings.quality_dir):
-        run_check(inputs.store, check)
+    quality_findings(inputs, read_checks(settings.quality_dir))
     out["quality queries"] = time.process_time() - t
     t = time.process_time()
     shacl_findings(inputs, engine="sparql", inference=True)

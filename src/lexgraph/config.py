@@ -68,6 +68,11 @@ LEXGRAPH_ENTAILMENT         rdfs (what the subclass and subproperty hierarchies
                             <https://w3id.org/lexgraph/graph/entailed>, part of the
                             default graph; 'off' leaves it out: embedded stores and
                             load --to)
+LEXGRAPH_VALIDATE_CACHE     (none: off) a folder where `lexgraph validate FILE`
+                            keeps the parsed context of the files it checks
+                            (lexgraph.validate_cache), so the next check of a
+                            file beside an unchanged repository does not parse it
+                            again; e.g. .lexgraph-cache/validate
 ==========================  =====================================================
 """
 
@@ -131,6 +136,7 @@ class Settings:
     """None: the server's own system graphs, by its kind."""
     store_check_s: float = 30.0
     entailment: Literal["rdfs", "off"] = "rdfs"
+    validate_cache: Path | None = None
 
 
 def _dir(env: Mapping[str, str], name: str, default: Path, *, must_exist: bool) -> Path:
@@ -212,6 +218,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"LEXGRAPH_SANDBOX={sandbox!r}: expected 'required' or 'off'")
     public_url = _url(env, "LEXGRAPH_PUBLIC_URL")
     entailment = env.get("LEXGRAPH_ENTAILMENT", "rdfs") or "rdfs"
+    validate_cache = Path(env["LEXGRAPH_VALIDATE_CACHE"]) if env.get("LEXGRAPH_VALIDATE_CACHE") else None
+    if validate_cache is not None and validate_cache.exists() and not validate_cache.is_dir():
+        raise ConfigError(f"LEXGRAPH_VALIDATE_CACHE={validate_cache}: not a folder")
     if entailment not in ("rdfs", "off"):
         raise ConfigError(f"LEXGRAPH_ENTAILMENT={entailment!r}: expected 'rdfs' or 'off'")
     return Settings(
@@ -254,4 +263,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         remote_system_graphs=_patterns(env, "LEXGRAPH_REMOTE_SYSTEM_GRAPHS"),
         store_check_s=_number(env, "LEXGRAPH_STORE_CHECK_S", 30.0, float, 0),
         entailment=entailment,  # type: ignore[arg-type]  # checked above
+        validate_cache=validate_cache,
     )

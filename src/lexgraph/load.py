@@ -20,7 +20,6 @@ from .errors import RdfSyntaxError, SyntaxErrorLocation, UsageError
 from .files import TURTLE, RdfFormat, format_of, is_gzip, open_rdf, rdf_files, syntax_error
 from .namespaces import PREFIXES
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 def new_graph() -> Graph:
     """An empty graph with our prefixes bound, so serialisations read well."""
@@ -93,26 +92,21 @@ def load_graph(paths: Iterable[Path], unknown: Literal["error", "skip"] = "error
     return graph
 
 
-def load_into_store(store: ox.Store, path: Path, graph: str, *, subjects: bool = False) -> set[OxTerm]:
+def load_into_store(store: ox.Store, path: Path, graph: str) -> None:
     """Parse one RDF file with pyoxigraph into the named graph ``graph`` of ``store`` (graph
     names of quad formats dropped, as :func:`parse_into` does); a syntax error names the file,
     line and column. Each load gets blank nodes of its own, as each rdflib parse does.
-
-    With ``subjects``, returns the subjects the file describes (the file is read into a scratch
-    store first, which costs a copy: meant for the few files a run is about)."""
+    A quad format goes through a scratch store first, where its graph names are dropped."""
     fmt = format_of(path)
     if fmt is None:
         raise UsageError(f"{path}: not a format lexgraph reads")
     target = ox.NamedNode(graph)
-    scratch = ox.Store() if subjects or fmt.quads else store
+    scratch = ox.Store() if fmt.quads else store
     try:
         with open_rdf(path) as stream:
             scratch.bulk_load(stream, format=getattr(ox.RdfFormat, fmt.oxigraph), to_graph=target,
                               base_iri=path.resolve().as_uri())  # relative IRIs as rdflib resolves them
     except SyntaxError as exc:
         raise syntax_error(path, fmt, exc) from None
-    if scratch is store:
-        return set()
-    quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in scratch]
-    store.extend(quads)
-    return {q.subject for q in quads} if subjects else set()  # type: ignore[misc]
+    if scratch is not store:
+        store.extend([ox.Quad(q.subject, q.predicate, q.object, target) for q in scratch])

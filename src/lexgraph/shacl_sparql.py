@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import Callable, Iterable, Iterator
 
@@ -127,7 +128,8 @@ def compile_shapes(shapes: Graph, store: ox.Store, super_properties: dict[OxTerm
 def run_checks(store: ox.Store, checks: list[Check]) -> Iterator[Result]:
     """Run the compiled checks; yield their results."""
     for check in checks:
-        for row in store.query(check.query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        for row in store.query(check.query, use_default_graph_as_union=True,  # type: ignore[union-attr]
+                               custom_functions=FUNCTIONS):  # type: ignore[arg-type]
             yield Result(check.shape, check.component, row["focus"], check.path,  # type: ignore[index]
                          row["value"] if check.with_value else None)  # type: ignore[index]
 
@@ -144,24 +146,43 @@ def scoped(store: ox.Store, nodes: Iterable[OxTerm]) -> Iterator[None]:
         store.remove_graph(graph)
 
 
+_UNCHECKED = (XSD.string, RDF.langString, RDFS.Literal)
+"""Datatypes whose every literal matches ``sh:datatype``: not looked at by :func:`ill_typed`."""
+WELL_TYPED = ox.NamedNode("urn:lexgraph:well-typed")
+"""A query function (:data:`FUNCTIONS`): is a literal well-typed, as :func:`well_typed` says."""
+
+
+@lru_cache(maxsize=65536)
+def _well_typed(value: str, datatype: str) -> bool:
+    literal = Literal(value, datatype=URIRef(datatype))
+    with quiet_literals():
+        return not (literal.ill_typed is True or not DatatypeConstraintComponent._assert_actual_datatype(
+            None, literal, URIRef(datatype)))  # type: ignore[arg-type]  # pyshacl's own test, not a copy of it
+
+
+def well_typed(term: ox.Literal) -> bool:
+    """Whether rdflib (and so pyshacl) reads the literal as well-typed, with a value of the
+    datatype's Python type: an ill-typed literal does not match ``sh:datatype``."""
+    return _well_typed(term.value, term.datatype.value)
+
+
+def _well_typed_function(term: OxTerm) -> ox.Literal:
+    return ox.Literal(isinstance(term, ox.Literal) and well_typed(term))
+
+
+FUNCTIONS = {WELL_TYPED: _well_typed_function}
+"""The custom functions the compiled checks may call (:func:`run_checks` passes them)."""
+
+
 def ill_typed(store: ox.Store, datatypes: set[URIRef]) -> set[OxTerm]:
-    """The literals of ``datatypes`` that rdflib (and so pyshacl) reads as ill-typed or whose
-    value is not of the datatype's Python type: they do not match ``sh:datatype``."""
-    checked = sorted(str(d) for d in datatypes if d not in (XSD.string, RDF.langString, RDFS.Literal))
+    """The literals of ``datatypes`` in the store that are not :func:`well_typed`."""
+    checked = sorted(str(d) for d in datatypes if d not in _UNCHECKED)
     if not checked:
         return set()
     listed = ", ".join(f"<{d}>" for d in checked)
     query = f"SELECT DISTINCT ?v WHERE {{ ?s ?p ?v FILTER(isLiteral(?v) && datatype(?v) IN ({listed})) }}"
-    bad: set[OxTerm] = set()
-    with quiet_literals():
-        for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
-            term = row["v"]  # type: ignore[index]
-            datatype = URIRef(term.datatype.value)
-            literal = Literal(term.value, datatype=datatype)
-            if literal.ill_typed is True or not DatatypeConstraintComponent._assert_actual_datatype(
-                    None, literal, datatype):  # type: ignore[arg-type]  # pyshacl's own test, not a copy of it
-                bad.add(term)
-    return bad
+    rows = store.query(query, use_default_graph_as_union=True)
+    return {row["v"] for row in rows if not well_typed(row["v"])}  # type: ignore[index]
 
 
 class _Compiler:
@@ -182,8 +203,10 @@ class _Compiler:
                 for sup in supers:
                     if isinstance(sup, ox.NamedNode):
                         self._below.setdefault(sup.value, set()).add(sub.value)
+        # Over every node, the ill-typed literals are found once and named in the queries; in a
+        # scope, the few literals the checks meet are tested one by one (no scan of the store).
         datatypes = {o for o in shapes.objects(None, SH.datatype) if isinstance(o, URIRef)}
-        self._bad = ill_typed(store, datatypes)
+        self._bad = ill_typed(store, datatypes) if scope is None else set()
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -359,6 +382,8 @@ class _Compiler:
         if not isinstance(datatype, URIRef) or datatype == RDFS.Datatype:
             raise Unsupported("datatype")
         test = f"(isLiteral({v}) && datatype({v}) = <{datatype}>"
+        if self._scope is not None and datatype not in _UNCHECKED:
+            return test + f" && <{WELL_TYPED.value}>({v}))"
         bad = [t for t in self._bad if isinstance(t, ox.Literal) and t.datatype.value == str(datatype)]
         for term in sorted(bad, key=str):
             test += f" && !sameTerm({v}, {term})"

@@ -19,6 +19,7 @@ is materialised once into the store (:mod:`lexgraph.store.entailed`).
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import typing
@@ -34,12 +35,12 @@ from .config import Settings
 from .files import rdf_files
 from .findings import Finding, Level, Report
 from .load import load_graph, load_into_store
-from .oxistore import (DATA_GRAPH, ONTOLOGY_GRAPH, OxTerm, count_triples, from_rdflib, quiet_literals, rdflib_graph,
-                       to_rdflib)
-from .quality import read_checks, run_check
+from .oxistore import DATA_GRAPH, ONTOLOGY_GRAPH, OxTerm, from_rdflib, quiet_literals, rdflib_graph, to_rdflib
+from .quality import QualityCheck, check_rows, read_checks
 from .shacl_sparql import Result, compile_shapes, run_checks, scoped
 from .entailment import ancestors, entailed
 from .store.entailed import ENTAILED_GRAPH
+from .validate_cache import cached_context
 
 Engine = typing.Literal["sparql", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("sparql", "pyshacl")
@@ -66,6 +67,9 @@ class ValidationInputs:
     """Named file -> the data file of the same name it stands in for (see :func:`read_inputs`)."""
     node_files: dict[OxTerm, Path] = field(default_factory=dict)
     """The named file that defines each node of :attr:`scope`, for the report."""
+    blank_files: dict[OxTerm, Path] = field(default_factory=dict)
+    """The named file of each blank node the named files hold (as subject or object): a blank
+    node belongs to one file, so a quality finding about one is traced to its file."""
 
 
 def read_inputs(
@@ -74,6 +78,7 @@ def read_inputs(
     shapes_paths: Sequence[Path] | None = None,
     *,
     context: bool = False,
+    resources: ExitStack | None = None,
 ) -> ValidationInputs:
     """Parse everything a run needs, before any check starts, so syntax errors come first.
 
@@ -90,18 +95,18 @@ def read_inputs(
     - a named file of the ontology folder is read once, as ontology, and its nodes reported;
     - a named file of the shapes folder (when the default shapes are used) changes what every
       node is checked against: the whole data folder is checked and every finding reported.
+
+    With ``resources`` and LEXGRAPH_VALIDATE_CACHE set, the context comes from the kept store
+    of :mod:`lexgraph.validate_cache` (parsed once), in a copy that ``resources`` removes
+    (unless a named file is of the ontology folder).
     """
     ontology_files = rdf_files([settings.ontology_dir])
     # shapes/ holds the quality queries (.rq) beside the shapes
     shapes = load_graph(list(shapes_paths) if shapes_paths else [settings.shapes_dir], unknown="skip")
-    store = ox.Store()
     if not data_paths or not context:
         files = rdf_files(list(data_paths) if data_paths else [settings.data_dir])
-        for f in files:
-            load_into_store(store, f, DATA_GRAPH)
-        for f in ontology_files:
-            load_into_store(store, f, ONTOLOGY_GRAPH)
-        return ValidationInputs(data_files=files, store=store, shapes=shapes, triples=count_triples(store, DATA_GRAPH))
+        store = ox.Store()
+        return ValidationInputs(data_files=files, store=store, shapes=shapes, triples=_load_context(store, files, ontology_files))
     named = rdf_files(data_paths)
     in_ontology = [f for f in named if _under(f, settings.ontology_dir)]
     in_shapes = [f for f in named if not shapes_paths and _under(f, settings.shapes_dir)]
@@ -118,27 +123,62 @@ def read_inputs(
             stand_ins[f] = same_name[0]
             replaced.add(same_name[0].resolve())
     context_files = [f for f in folder if f.resolve() not in replaced]
+    named_quads = {f: _parse(f, DATA_GRAPH) for f in named_data}  # their syntax errors before any other work
     node_files: dict[OxTerm, Path] = {}
-    for f in named_data:
-        node_files.update(dict.fromkeys(load_into_store(store, f, DATA_GRAPH, subjects=True), f))
-    for f in context_files:
-        load_into_store(store, f, DATA_GRAPH)
+    blank_files: dict[OxTerm, Path] = {}
     named_ontology = {f.resolve(): f for f in in_ontology}
-    for f in ontology_files:
-        named_file = named_ontology.get(f.resolve())
-        subjects = load_into_store(store, f, ONTOLOGY_GRAPH, subjects=named_file is not None)
-        if named_file is not None:
-            node_files.update(dict.fromkeys(subjects, named_file))
+    if settings.validate_cache is not None and resources is not None and not in_ontology:
+        files = [("data", f) for f in context_files] + [("ontology", f) for f in ontology_files]
+        kept = resources.enter_context(cached_context(
+            settings.validate_cache, files, lambda store: _load_context(store, context_files, ontology_files)))
+        store, triples = kept.store, kept.triples
+    else:
+        store = ox.Store()
+        triples = _load_context(store, context_files, [f for f in ontology_files if f.resolve() not in named_ontology])
+        for f in in_ontology:
+            _add_named(store, _parse(f, ONTOLOGY_GRAPH), f, node_files, blank_files)
+    for f, quads in named_quads.items():
+        triples += _add_named(store, quads, f, node_files, blank_files)
     return ValidationInputs(
         data_files=[*named_data, *in_ontology, *in_shapes],
         store=store,
         shapes=shapes,
-        triples=count_triples(store, DATA_GRAPH),
+        triples=triples,
         context_files=context_files,
         scope=None if in_shapes else frozenset(node_files),
         stand_ins=stand_ins,
         node_files=node_files,
+        blank_files=blank_files,
     )
+
+
+def _load_context(store: ox.Store, data_files: Sequence[Path], ontology_files: Sequence[Path]) -> int:
+    """Load the files into an empty store; returns the data graph's triples."""
+    for f in data_files:
+        load_into_store(store, f, DATA_GRAPH)
+    triples = len(store)  # the data graph alone, so far
+    for f in ontology_files:
+        load_into_store(store, f, ONTOLOGY_GRAPH)
+    return triples
+
+
+def _parse(path: Path, graph: str) -> list[ox.Quad]:
+    """A named file's quads (a copy, for the few files a run is about)."""
+    scratch = ox.Store()
+    load_into_store(scratch, path, graph)
+    return list(scratch)
+
+
+def _add_named(store: ox.Store, quads: list[ox.Quad], path: Path, node_files: dict[OxTerm, Path],
+               blank_files: dict[OxTerm, Path]) -> int:
+    """Add a named file's quads, recording the subjects it describes and the blank nodes it
+    holds; returns how many quads the store did not hold yet."""
+    new = sum(1 for q in quads if q not in store)
+    store.extend(quads)
+    node_files.update(dict.fromkeys((q.subject for q in quads), path))  # type: ignore[misc]
+    blank_files.update(dict.fromkeys((t for q in quads for t in (q.subject, q.object)
+                                      if isinstance(t, ox.BlankNode)), path))
+    return new
 
 
 def _under(path: Path, folder: Path) -> bool:
@@ -160,25 +200,42 @@ def validate(
 
     ``context``: check ``data_paths`` with the data folder's other files (see
     :func:`read_inputs`) and keep a finding when its focus node, or its value node (a link
-    from another file to a node the named files broke), is a subject of a named file.
-    Quality findings about a blank node cannot be traced to a file, so they are all kept.
+    from another file to a node the named files broke), is a subject of a named file; a
+    quality finding also when its focus or value is a blank node of a named file. The quality
+    queries then look at those nodes only (:func:`quality_findings`).
     ``engine``: ``sparql`` (compiled shapes, pyshacl for what is not compiled) or ``pyshacl``
     for every shape (the reference)."""
-    inputs = read_inputs(settings, data_paths, shapes_paths, context=context)
+    with ExitStack() as resources:  # a kept context's copy, removed once the store is closed
+        inputs = read_inputs(settings, data_paths, shapes_paths, context=context, resources=resources)
+        report = _check(inputs, settings, inference=inference, quality=quality, engine=engine)
+        del inputs  # the last reference to the store: closed before its copy is removed
+    return report
+
+
+def _check(inputs: ValidationInputs, settings: Settings, *, inference: bool, quality: bool, engine: Engine) -> Report:
     checks = sorted({_qname(inputs.shapes, s) for s in inputs.shapes.subjects(RDF.type, SH.NodeShape)})
-    quality_findings: list[Finding] = []
-    if quality:  # before the entailed graph exists: the queries see what the files assert
-        files = {n.value: str(f) for n, f in inputs.node_files.items() if isinstance(n, ox.NamedNode)}
-        for check in read_checks(settings.quality_dir):
-            checks.append(f"quality:{check.name}")
-            for f in run_check(inputs.store, check):
-                file = files.get(f.focus) or files.get(f.value or "")
-                if inputs.scope is None or file or f.focus.startswith("_:"):
-                    quality_findings.append(replace(f, file=file))
-    findings = shacl_findings(inputs, engine=engine, inference=inference) + quality_findings
+    quality_checks = read_checks(settings.quality_dir) if quality else []
+    checks += [f"quality:{check.name}" for check in quality_checks]
+    # before the entailed graph exists: the queries see what the files assert
+    found = quality_findings(inputs, quality_checks)
+    findings = shacl_findings(inputs, engine=engine, inference=inference) + found
     findings.sort(key=lambda f: (-f.level, f.focus, f.check, f.path or ""))
     return Report(files=inputs.data_files, triples=inputs.triples, checks=checks, findings=findings,
                   context_files=inputs.context_files, stand_ins=inputs.stand_ins)
+
+
+def quality_findings(inputs: ValidationInputs, checks: Sequence[QualityCheck], *, narrow: bool = True) -> list[Finding]:
+    """Run the quality checks; in-context runs keep the rows whose focus or value is a
+    subject or a blank node of a named file (``narrow``: the queries look at those nodes only,
+    while they are few, instead of running over everything and being sorted out)."""
+    owners = {**inputs.blank_files, **inputs.node_files}
+    about = None if inputs.scope is None else frozenset(owners)
+    findings = []
+    for check in checks:
+        for row in check_rows(inputs.store, check, about, inputs.triples if narrow else 0):
+            file = owners.get(row.focus) or owners.get(row.value)  # type: ignore[arg-type]
+            findings.append(replace(row.finding, file=str(file) if file else None))
+    return findings
 
 
 def super_properties(store: ox.Store) -> dict[OxTerm, set[OxTerm]]:
