@@ -8,7 +8,9 @@ files): the data folder's other files are read with them, the union is validated
 the findings about the named files' own nodes are kept. A file checked alone loses the nodes
 the other files define (parties, sources, treaties), so every data file of the repository
 fails alone; in context, checking one file gives the same findings for its nodes as checking
-everything.
+everything. The checks of such a run look at the named files' nodes only (the compiled shapes
+through the store's scope graph, the quality queries node by node), and with
+LEXGRAPH_VALIDATE_CACHE the parsed context is kept between runs (:mod:`lexgraph.validate_cache`).
 
 Data and ontology are parsed by pyoxigraph into one in-memory store, and the shapes are
 checked there as SPARQL (:mod:`lexgraph.shacl_sparql`): a shape that uses a construct not
