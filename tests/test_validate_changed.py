@@ -7,8 +7,11 @@ and a finding about the file's node that stands in another file (a link to it)."
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -203,4 +206,16 @@ def test_a_syntax_error_in_the_context_is_reported_and_nothing_kept(
     (settings.data_dir / "context.ttl").write_text(CONTEXT + "\n<broken> lg:party .\n", encoding="utf-8")
     with pytest.raises(RdfSyntaxError, match=r"context\.ttl:\d+"):
         validate(_with_cache(settings, cache), [mine], context=True)
-    assert list(cache.iterdir()) == [], "no entry, no half-built store"
+    assert _entries(cache) == [] and not list((cache / "runs").iterdir()), "no entry, no half-built store"
+
+
+def test_the_cli_keeps_the_context_where_the_setting_says(repository: tuple[Settings, Path], tmp_path: Path) -> None:
+    settings, mine = repository
+    cache = tmp_path / "cache"
+    env = {**os.environ, "LEXGRAPH_DATA_DIR": str(settings.data_dir), "LEXGRAPH_VALIDATE_CACHE": str(cache)}
+    command = [sys.executable, "-m", "lexgraph", "validate", "--format", "json", str(mine)]
+    runs = [subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env, timeout=120) for _ in range(2)]
+    assert [r.returncode for r in runs] == [1, 1], runs[0].stderr
+    first, second = (json.loads(r.stdout) for r in runs)
+    assert first["counts"] == second["counts"] and first["counts"]["ERROR"] >= 3
+    assert len(_entries(cache)) == 1 and not list((cache / "runs").iterdir())

@@ -61,17 +61,24 @@ def cached_context(folder: Path, files: Sequence[tuple[str, Path]],
     them on a miss and returns the data graph's triples. The copy is removed on exit."""
     folder.mkdir(parents=True, exist_ok=True)
     entry = folder / context_key(files)
-    if not (entry / "context.json").is_file():
-        _build(folder, entry, build)
-    os.utime(entry)  # used last: kept
-    triples = int(json.loads((entry / "context.json").read_text(encoding="utf-8"))["triples"])
     runs = folder / "runs"
     runs.mkdir(exist_ok=True)
     _remove_dead_runs(runs)
     run = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=runs))
     try:
         copy = run / "store"
-        ox.Store.read_only(str(entry / "store")).backup(str(copy))
+        for attempt in (1, 2):
+            if not (entry / "context.json").is_file():
+                _build(folder, entry, build)
+            try:
+                os.utime(entry)  # used last: kept
+                triples = int(json.loads((entry / "context.json").read_text(encoding="utf-8"))["triples"])
+                ox.Store.read_only(str(entry / "store")).backup(str(copy))
+                break
+            except OSError:  # the entry was evicted by another run meanwhile: built again
+                if attempt == 2:
+                    raise
+                shutil.rmtree(copy, ignore_errors=True)
         yield Context(ox.Store(str(copy)), triples)
     finally:
         shutil.rmtree(run, ignore_errors=True)
@@ -82,9 +89,11 @@ def _build(folder: Path, entry: Path, build: Callable[[ox.Store], int]) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="building-", dir=folder))
     try:
         store = ox.Store(str(scratch / "store"))
-        triples = build(store)
-        store.flush()
-        del store  # closed before the folder moves
+        try:
+            triples = build(store)
+            store.flush()
+        finally:
+            del store  # closed before the folder moves or goes
         (scratch / "context.json").write_text(json.dumps({"triples": triples}), encoding="utf-8")
         try:
             scratch.rename(entry)
