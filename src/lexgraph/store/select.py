@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import Protocol
 
+import pyoxigraph as ox
+
 from ..errors import InternalQueryFailed, QueryError, QuerySyntaxError
 from ..media import negotiate
 from ..results import Answer
@@ -94,6 +96,44 @@ def _iri_rows(width: int) -> re.Pattern[str]:
     ``>``, tab or newline; a blank node or literal cell does not start with ``<``); a server
     that ends lines with CR LF is read alike."""
     return re.compile("^" + "\t".join(["<([^>\t\r\n]*)>"] * width) + "\r?$", re.MULTILINE)
+
+
+async def select_lines(store: Queryable, query: str, *, timeout_s: float = 120.0) -> list[str]:
+    """The rows of a SELECT as TSV lines, their cells unread (``<iri>``, ``_:label``,
+    ``"text"@en``; empty when unbound; tab-separated), for big answers with literals or blank
+    nodes: a third less for the store to write than JSON, and a row wanted or not is told
+    from its first cell at a tenth of the cost of parsing JSON. A cell stands for the same
+    term in every answer of a store (a key for joins); :func:`cell_term` reads it."""
+    answer = await _whole(store, QueryRequest(query, _TSV, timeout_s=timeout_s, max_results=0, whole=True))
+    text = answer.body.decode()
+    lines = (text.replace("\r\n", "\n") if "\r" in text else text).split("\n")
+    return lines[1:-1] if lines[-1] == "" else lines[1:]
+
+
+_BARE = re.compile(r"true|false|[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+"""Numbers and booleans, which TSV may write without quotes or datatype."""
+
+
+def cell_term(cell: str) -> tuple[str, str]:
+    """The value and language tag (or "") of a non-empty TSV cell, as a JSON answer gives
+    them: an IRI without brackets, a blank node's label without ``_:``, a literal's lexical
+    form. The plain forms are read here; any other (escapes, other quotes) by pyoxigraph."""
+    if "\\" not in cell:
+        if cell.startswith("<"):
+            return cell[1:-1], ""
+        if cell.startswith("_:"):
+            return cell[2:], ""
+        if cell.startswith('"'):
+            end = cell.find('"', 1)
+            tail = cell[end + 1:]
+            if end > 0 and (not tail or tail.startswith("^^<")):
+                return cell[1:end], ""
+            if end > 0 and tail.startswith("@"):
+                return cell[1:end], tail[1:]
+        elif _BARE.fullmatch(cell):
+            return cell, ""
+    term = next(iter(ox.parse_query_results(f"?v\n{cell}\n".encode(), format=ox.QueryResultsFormat.TSV)))[0]
+    return term.value, getattr(term, "language", None) or ""
 
 
 async def graph_names(store: Queryable) -> list[str]:
