@@ -71,3 +71,42 @@ def test_iri_rows_read_lf_and_crlf_lines_and_skip_other_terms() -> None:
 
     text = '<a>\t<b>\r\n<c>\t"x"\r\n_:b\t<d>\n<e>\t<f>\n<g>\t<h>'
     assert _iri_rows(2).findall(text) == [("a", "b"), ("e", "f"), ("g", "h")]
+
+
+TERMS = r"""@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a ex:p "plain" , "tab\tnew\nline \"quoted\" back\\slash" , "été"@fr , "Kazakhstan"@en-GB , "" ,
+          "2004-10"^^xsd:gYearMonth , 42 , -1.50 , 1.5e3 , true , "007"^^xsd:integer , "<not an iri>" ,
+          "say \"hi\"@en"@en , "\U0001F600 and \u00e9" , ex:b , _:x , <http://example.org/\u00e9t\u00e9> .
+_:x ex:p "from a blank node" .
+"""
+
+
+@pytest.fixture(scope="module")
+def terms_store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
+    folder = tmp_path_factory.mktemp("terms")
+    (folder / "d.ttl").write_text(TERMS, encoding="utf-8")
+    build_store(folder / "store", [SourceFile(folder / "d.ttl", "http://example.org/g")])
+    return EmbeddedStore(folder / "store", 1)
+
+
+def test_select_lines_and_cell_term_read_what_json_reads(terms_store: EmbeddedStore) -> None:
+    """Every kind of term (escapes, languages, datatypes, numbers and booleans TSV writes bare,
+    blank nodes, unbound values) reads from a TSV cell as the JSON answer gives it."""
+    from lexgraph.store.select import cell_term, select_lines
+
+    query = """SELECT ?s ?o ?none WHERE { ?s <http://example.org/p> ?o
+      OPTIONAL { ?o <http://example.org/nothing> ?none } }"""
+
+    async def work(s):  # type: ignore[no-untyped-def]
+        return await select_lines(s, query), await select_terms(s, query)
+    lines, rows = run(terms_store, work)
+    from_json = sorted((row["s"]["value"], row["o"]["value"], row["o"].get("xml:lang", "")) for row in rows)
+    cells = [line.split("\t") for line in lines]
+    assert all(len(row) == 3 and row[2] == "" for row in cells)  # the unbound ?none: an empty cell
+    from_tsv = sorted((cell_term(s)[0], *cell_term(o)) for s, o, _ in cells)
+    assert from_tsv == from_json and len(from_tsv) == 18
+    assert ("http://example.org/a", 'tab\tnew\nline "quoted" back\\slash', "") in from_tsv
+    assert {("http://example.org/a", "Kazakhstan", "en-gb"), ("http://example.org/a", "42", "")} <= set(from_tsv)
+    blank = next(o for s, o, _ in cells if s == "<http://example.org/a>" and o.startswith("_:"))
+    assert [cell_term(o)[0] for s, o, _ in cells if s == blank] == ["from a blank node"]  # a cell is a join key
