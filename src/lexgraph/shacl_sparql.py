@@ -154,8 +154,8 @@ WELL_TYPED = ox.NamedNode("urn:lexgraph:well-typed")
 
 @lru_cache(maxsize=65536)
 def _well_typed(value: str, datatype: str) -> bool:
-    literal = Literal(value, datatype=URIRef(datatype))
-    with quiet_literals():
+    with quiet_literals():  # rdflib logs each ill-typed literal it builds
+        literal = Literal(value, datatype=URIRef(datatype))
         return not (literal.ill_typed is True or not DatatypeConstraintComponent._assert_actual_datatype(
             None, literal, URIRef(datatype)))  # type: ignore[arg-type]  # pyshacl's own test, not a copy of it
 
