@@ -9,9 +9,11 @@ import pyoxigraph as ox
 import networkx as nx
 import pytest
 
+from lexgraph.entailment import ancestors as closure, implied
 from lexgraph.snapshot import Snapshot
 from lexgraph.store.embedded import EmbeddedStore, build_store, source_files
-from lexgraph.traverse import (BadReference, GraphView, UnknownNode, ancestors, build_view,
+from lexgraph.traverse import (EVIDENCE, LABEL_PREDICATES, RDF_TYPE, RDFS_SUB_CLASS, RDFS_SUB_PROPERTY,
+                               BadReference, GraphView, UnknownNode, _label, ancestors, build_view,
                                descendants, expand, hierarchy_edges, neighbours, paths, subgraph, turtle)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,27 +32,32 @@ async def _view_of(store_dir: Path) -> GraphView:
 
 
 @pytest.fixture(scope="module")
-def view(tmp_path_factory: pytest.TempPathFactory) -> GraphView:
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store_dir = tmp_path_factory.mktemp("traverse") / "store"
     build_store(store_dir, source_files([REPO / "ontology", REPO / "data"], REPO))
+    return store_dir
+
+
+@pytest.fixture(scope="module")
+def view(store_dir: Path) -> GraphView:
     return asyncio.run(_view_of(store_dir))
 
 
 def test_nodes_are_iris_and_literals_are_attributes(view: GraphView) -> None:
     assert all(n.startswith(("http://", "https://")) for n in view.graph.nodes)
-    assert not any(p == LG + "evidence" for _, _, p in view.graph.edges(keys=True))
-    customs = view.graph.nodes[ID + "org/kz-customs-authority"]
-    assert customs["label"] == "Customs authority of Kazakhstan"
+    assert LG + "evidence" not in view.predicate_labels
+    customs = ID + "org/kz-customs-authority"
+    assert view.labels[customs] == "Customs authority of Kazakhstan"
     # The view keeps only the literals it reports (labels, claim dates), so other literals
     # such as alternative labels and descriptions stay in the store.
-    assert "http://www.w3.org/2004/02/skos/core#altLabel" not in customs["literals"]
+    assert customs not in view.literals
     # Claims keep their dates and sources only where hierarchy answers report them (subordinations).
-    competence = view.graph.nodes[ID + "competence/kz-national-patent-office-registers-patents-and-trademarks-paper1999"]
-    assert competence["literals"] == {} and competence["sources"] == []
-    subordination = view.graph.nodes[ID + "subordination/kz-customs-authority-ministry-of-finance-cable2005"]
-    assert subordination["sources"] == [ID + "source/cable-almaty-000753"]
-    assert view.graph.nodes[ID + "source/cable-almaty-000753"]["literals"][LG + "date"] == [
-        ("2005", "", "http://www.w3.org/2001/XMLSchema#gYear")]
+    competence = ID + "competence/kz-national-patent-office-registers-patents-and-trademarks-paper1999"
+    assert competence in view.graph and competence not in view.literals and competence not in view.sources
+    subordination = ID + "subordination/kz-customs-authority-ministry-of-finance-cable2005"
+    assert view.sources[subordination] == (ID + "source/cable-almaty-000753",)
+    assert view.literals[ID + "source/cable-almaty-000753"][LG + "date"] == (
+        ("2005", "", "http://www.w3.org/2001/XMLSchema#gYear"),)
 
 
 def test_references_resolve() -> None:
@@ -182,7 +189,7 @@ def test_snapshot_builds_once_and_swaps_whole(view: GraphView) -> None:
 
     async def builder(_store: object) -> GraphView:
         await asyncio.sleep(0.01)
-        fresh = GraphView(view.graph, view.predicate_labels, view.undirected)
+        fresh = GraphView(view.graph, view.predicate_labels)
         built.append(fresh)
         return fresh
 
@@ -200,15 +207,73 @@ def test_snapshot_builds_once_and_swaps_whole(view: GraphView) -> None:
     asyncio.run(scenario())
 
 
-def test_the_graphs_are_those_networkx_builds_itself(view: GraphView) -> None:
-    """The view fills networkx's adjacency directly (for speed); it must equal the real thing."""
-    expected = nx.MultiDiGraph()
-    expected.add_nodes_from(view.graph.nodes(data=True))
-    expected.add_edges_from((s, o, p, {}) for s, o, p in view.graph.edges(keys=True))
-    assert nx.utils.graphs_equal(view.graph, expected)
-    assert sorted(view.graph.in_edges(keys=True)) == sorted(expected.in_edges(keys=True))
-    assert view.graph.number_of_edges() == expected.number_of_edges() > 1000
-    simple = nx.Graph()
-    simple.add_nodes_from(view.graph.nodes)
-    simple.add_edges_from((s, o) for s, o in view.graph.edges() if s != o)
-    assert nx.utils.graphs_equal(view.undirected, simple)
+def test_the_graph_is_the_one_networkx_builds_itself(view: GraphView) -> None:
+    """The view fills networkx's adjacency directly (for speed); it must equal the real thing,
+    neighbours in the same order (ties among paths depend on it), with each pair's edge data
+    the same seen from either end."""
+    triples = [(s, p, o) for s in view.graph for p, o in view.out_edges(s)]
+    assert len(triples) == len(set(triples)) == view.triples > 1000
+    assert sorted(triples) == sorted((s, p, o) for o in view.graph for s, p in view.in_edges(o))
+    expected = nx.Graph()
+    expected.add_nodes_from(view.graph.nodes)
+    expected.add_edges_from((s, o) for s, _p, o in sorted(triples, key=lambda t: (t[1], t[0], t[2])))
+    assert nx.utils.nodes_equal(view.graph.nodes, expected.nodes)
+    assert all(list(view.graph.adj[n]) == list(expected.adj[n]) for n in expected)
+    assert all(data["out"] == view.graph.adj[v][u]["in"] for u, v, data in view.graph.edges(data=True))
+
+
+def _expected(store_dir: Path) -> tuple[set[tuple[str, str, str]], dict[str, tuple[str, ...]], dict[str, str]]:
+    """The view's triples, types and labels computed the plain way from every quad of the
+    store, the entailed graph included: IRI-to-IRI triples and typings of IRIs, evidence
+    nodes left out, and each fact that another beside it entails dropped."""
+    store = ox.Store.read_only(str(store_dir))
+    union = {(q.subject, q.predicate.value, q.object) for q in store.quads_for_pattern(None, None, None, None)}
+    iris = {(s.value, p, o.value) for s, p, o in union if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)}
+    evidence = {s for s, p, o in iris if p == RDF_TYPE and o == EVIDENCE}
+    kept = {(s, p, o) for s, p, o in iris if s not in evidence and o not in evidence}
+    names = {(s.value, p, (o.value, o.language or "", o.datatype.value)) for s, p, o in union
+             if p in LABEL_PREDICATES and isinstance(s, ox.NamedNode) and isinstance(o, ox.Literal)}
+    drop = implied(kept | names, closure((s, o) for s, p, o in iris if p == RDFS_SUB_PROPERTY),  # type: ignore[operator]
+                   closure((s, o) for s, p, o in iris if p == RDFS_SUB_CLASS), RDF_TYPE)
+    types: dict[str, set[str]] = {}
+    for s, p, o in kept - drop:
+        if p == RDF_TYPE:
+            types.setdefault(s, set()).add(o)
+    by_node: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+    for s, p, value in names - drop:  # type: ignore[operator]
+        by_node.setdefault(s, {}).setdefault(p, []).append(value)
+    labels = {s: label for s, found in by_node.items() if (label := _label({p: sorted(v) for p, v in found.items()}))}
+    return ({t for t in kept - drop if t[1] != RDF_TYPE}, {s: tuple(sorted(t)) for s, t in types.items()}, labels)
+
+
+def test_the_view_holds_what_the_whole_store_says(store_dir: Path, view: GraphView) -> None:
+    """The view reads links, typings and labels outside the entailed graph (for speed); it
+    must hold what reading every graph and dropping the entailed facts gives."""
+    triples, types, labels = _expected(store_dir)
+    assert {(s, p, o) for s in view.graph for p, o in view.out_edges(s)} == triples
+    assert view.types == types and view.labels == labels
+    assert len(triples) > 1000 and len(types) > 500 and len(labels) > 500
+
+
+def test_a_label_entailed_from_an_unread_property_is_kept(tmp_path: Path) -> None:
+    """A subproperty of rdfs:label that the view does not read (skos:altLabel here) makes the
+    build read rdfs:label from every graph, the entailed one included, as before."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "names.ttl").write_text("""
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix ex: <https://example.org/> .
+        skos:altLabel rdfs:subPropertyOf rdfs:label .
+        ex:broader rdfs:subPropertyOf ex:related .
+        ex:a skos:altLabel "Only an alternative label"@en ; ex:broader ex:b .
+        ex:b skos:prefLabel "Preferred"@en ; rdfs:label "Preferred"@en ; ex:related ex:a .
+        """)
+    build_store(tmp_path / "store", source_files([data], tmp_path))
+    view = asyncio.run(_view_of(tmp_path / "store"))
+    triples, _types, labels = _expected(tmp_path / "store")
+    assert view.labels == labels == {"https://example.org/a": "Only an alternative label", "https://example.org/b": "Preferred"}
+    found = {(s, p, o) for s in view.graph for p, o in view.out_edges(s)}
+    assert found == triples and {t for t in found if t[1] != RDFS_SUB_PROPERTY} == {
+        ("https://example.org/a", "https://example.org/broader", "https://example.org/b"),
+        ("https://example.org/b", "https://example.org/related", "https://example.org/a")}

@@ -2,15 +2,22 @@
 
 SPARQL property paths cannot say *how* two things are linked, nor cap a neighbourhood
 honestly; networkx can. A :class:`GraphView` is read once from any store with plain SELECT
-queries (so embedded and remote mode behave alike) into a ``MultiDiGraph``:
+queries (so embedded and remote mode behave alike):
 
-* nodes are IRIs, with their English label, their ``rdf:type`` IRIs, their literal values and,
-  for claims, the sources of their evidence;
-* edges are IRI-to-IRI triples (``rdf:type`` excepted: it would link everything of a class),
-  keyed by predicate IRI and carrying a readable predicate label;
+* nodes are IRIs; edges are IRI-to-IRI triples (``rdf:type`` excepted: it would link
+  everything of a class), held in one undirected networkx ``Graph`` whose edge data name the
+  predicates in each direction (see :class:`GraphView`), so that paths walk triples both ways
+  and neighbourhoods and hierarchies still follow them in their real direction;
+* what answers say of a node (its English label, its ``rdf:type`` IRIs, the dates of a claim
+  and the sources of its evidence) sits beside the graph in plain tables;
 * claims (provisions, treaty actions, subordinations …) are ordinary nodes, so a path shows
   the claim that links two things; evidence nodes are skipped and literals are
   attributes, never nodes.
+
+At a million triples the view is the biggest thing the service keeps, so it is laid out to be
+small: each IRI is one string object, edge data and type lists are shared among the nodes and
+edges that have the same ones, and a node without attributes or neighbours shares one empty
+mapping.
 
 The view never changes after it is built; the service keeps it in a
 :class:`~lexgraph.snapshot.Snapshot`, which swaps in a rebuilt one whole when the store
@@ -24,6 +31,7 @@ import gc
 import logging
 import math
 import re
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +46,7 @@ from .entailment import ancestors as hierarchy_closure, implied
 from .errors import InvalidParameter, NotFound
 from .prefixes import BASE_IRI, ID_IRI, PREFIX_IRIS
 from .store.base import GraphStore
+from .store.entailed import ENTAILED_GRAPH
 from .store.select import Gated, ask, select_iris, select_terms
 
 log = logging.getLogger("lexgraph.traverse")
@@ -48,6 +57,7 @@ _V = TypeVar("_V")
 
 LG, ELI = PREFIX_IRIS["lg"], PREFIX_IRIS["eli"]
 RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
+EVIDENCE = LG + "Evidence"
 RDFS_LABEL = PREFIX_IRIS["rdfs"] + "label"
 RDFS_SUB_CLASS, RDFS_SUB_PROPERTY = PREFIX_IRIS["rdfs"] + "subClassOf", PREFIX_IRIS["rdfs"] + "subPropertyOf"
 LABEL_PREDICATES = (PREFIX_IRIS["skos"] + "prefLabel", RDFS_LABEL, LG + "name",
@@ -203,15 +213,32 @@ def expand(ref: str) -> str:
 
 @dataclass
 class GraphView:
-    """A snapshot of the store as a networkx graph, never changed once built; see the module docstring."""
+    """A snapshot of the store as a networkx graph, never changed once built; see the module docstring.
 
-    graph: nx.MultiDiGraph
+    ``graph`` is undirected, with one edge per pair of linked nodes (a node linked to itself
+    has an edge to itself). The data of an edge, as found in the adjacency of one end
+    (``graph.adj[u][v]``), says which triples link the pair from that end: ``"out"``, the
+    predicates of the triples u → v, and ``"in"``, those of v → u, each sorted. So
+    ``graph.adj[v][u]`` holds the same two tuples swapped; the data are read-only and shared
+    by every edge with the same ones.
+    """
+
+    graph: nx.Graph
     predicate_labels: dict[str, str]
-    undirected: nx.Graph
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each typed node's ``rdf:type`` IRIs (its most specific ones), sorted."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Each labelled node's label (see :func:`_label`)."""
+    literals: dict[str, dict[str, tuple[tuple[str, str, str], ...]]] = field(default_factory=dict)
+    """The literals answers report besides labels (the dates of the claims hierarchy answers
+    show, and of their sources): node → predicate → sorted (value, language, datatype)."""
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each such claim's evidence sources, sorted."""
+    triples: int = 0
+    """IRI-to-IRI triples, the edges in their real direction."""
+    hub_scale: float = 1.0
+    """log(1 + the highest degree), for :meth:`hubness`."""
     build_seconds: float = 0.0
-    data_nodes: frozenset[str] = field(default_factory=frozenset)
-    hubness: dict[str, float] = field(default_factory=dict)
-    """log(1 + degree) / log(1 + highest degree): 0 for a leaf, 1 for the biggest hub."""
 
     @classmethod
     def from_rows(cls, links: Iterable[tuple[str, str, str]], literals: Iterable[tuple[str, str, tuple[str, str, str]]],
@@ -219,29 +246,33 @@ class GraphView:
         """Assemble the view from what the build queries found: IRI-to-IRI triples (s, p, o),
         literal triples (s, p, (value, language, datatype)), (node, class) and (claim, source)
         pairs, with repeats allowed (the union of named graphs may hold a triple twice).
-        Attribute lists come out sorted; edges are added in the order given, which should be
+        Attributes come out sorted; edges are added in the order given, which should be
         a stable one (:func:`read_view_rows` sorts them) so that ties among paths fall the same
         way on every build."""
-        ordered = list(dict.fromkeys(links))
-        types_of, sources_of = _grouped(types), _grouped(sources)
-        literals_of: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+        adjacency, triples, predicates = _adjacency(links)
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        types_of = {n: shared.setdefault(t, t) for n, found in _grouped(types).items()
+                    if (t := tuple(_sorted_unique(found)))}
+        sources_of = {claim: tuple(_sorted_unique(found)) for claim, found in _grouped(sources).items()}
+        nodes = dict.fromkeys(adjacency) | dict.fromkeys(types_of) | dict.fromkeys(sources_of)
+        names: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+        dates: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
         for s, p, value in literals:
-            literals_of.setdefault(s, {}).setdefault(p, []).append(value)
-        names = set(types_of) | set(sources_of) | set(literals_of)
-        names.update(s for s, _p, _o in ordered)
-        names.update(o for _s, _p, o in ordered)
-        nodes = {}
-        for iri in sorted(names):
-            node_literals = {p: _sorted_unique(v) for p, v in literals_of.get(iri, {}).items()}
-            nodes[iri] = {"types": _sorted_unique(types_of.get(iri, [])), "literals": node_literals,
-                          "sources": _sorted_unique(sources_of.get(iri, [])), "label": _label(node_literals)}
-        graph, undirected = _networkx_graphs(nodes, ordered)
-        predicate_labels = _predicate_labels(graph, {p for _s, p, _o in ordered})
-        data = frozenset(n for n in nodes if n.startswith(ID_IRI))
-        degrees = {n: len(around) for n, around in undirected.adjacency()}
-        top = math.log1p(max(degrees.values(), default=1)) or 1.0
-        hubness = {n: math.log1p(d) / top for n, d in degrees.items()}
-        return cls(graph, predicate_labels, undirected, data_nodes=data, hubness=hubness)
+            s = sys.intern(s)
+            nodes[s] = None
+            (names if p in LABEL_PREDICATES else dates).setdefault(s, {}).setdefault(p, []).append(value)
+        labels = {}
+        for node, by_predicate in names.items():
+            label = _label({p: _sorted_unique(values) for p, values in by_predicate.items()})
+            if label is not None:
+                labels[node] = label
+        graph = nx.Graph()
+        graph._node.update(dict.fromkeys(nodes, _EMPTY))
+        graph._adj.update((n, adjacency.get(n, _EMPTY)) for n in nodes)
+        top = max((len(around) - (n in around) for n, around in adjacency.items()), default=0)
+        return cls(graph, _predicate_labels(names, predicates), types_of, labels,
+                   {n: {p: tuple(_sorted_unique(v)) for p, v in by_predicate.items()} for n, by_predicate in dates.items()},
+                   sources_of, triples, math.log1p(top) or 1.0)
 
     def resolve(self, ref: str) -> str:
         """The IRI of a node reference; :class:`UnknownNode` when the graph lacks it."""
@@ -258,62 +289,92 @@ class GraphView:
         return iri
 
     def node(self, iri: str) -> Node:
-        attrs = self.graph.nodes[iri]
-        return Node(iri, _relative(iri), attrs["label"], tuple(prefixed(t) for t in attrs["types"]))
+        return Node(iri, _relative(iri), self.labels.get(iri), tuple(prefixed(t) for t in self.types.get(iri, ())))
 
     def edge(self, subject: str, predicate: str, obj: str) -> Edge:
         return Edge(subject, predicate, self.predicate_labels[predicate], obj)
 
     def literal(self, iri: str, predicate: str) -> str | None:
-        values = self.graph.nodes[iri]["literals"].get(predicate)
+        values = self.literals.get(iri, {}).get(predicate)
         return values[0][0] if values else None
+
+    def out_edges(self, node: str) -> Iterator[tuple[str, str]]:
+        """(predicate, object) of each triple from ``node``."""
+        for other, data in self.graph._adj[node].items():
+            for p in data["out"]:
+                yield p, other
+
+    def in_edges(self, node: str) -> Iterator[tuple[str, str]]:
+        """(subject, predicate) of each triple to ``node``."""
+        for other, data in self.graph._adj[node].items():
+            for p in data["in"]:
+                yield other, p
+
+    def hubness(self, node: str) -> float:
+        """log(1 + degree) / log(1 + highest degree): 0 for a leaf, 1 for the biggest hub (a
+        node's link to itself is not counted)."""
+        around = self.graph._adj[node]
+        return math.log1p(len(around) - (node in around)) / self.hub_scale
 
     def __len__(self) -> int:
         return self.graph.number_of_nodes()
 
 
-def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+_EMPTY: Mapping = MappingProxyType({})
+"""The attributes of every node and the neighbours of an unlinked one: shared, read-only."""
+
+
+def _adjacency(links: Iterable[tuple[str, str, str]]) -> tuple[dict[str, dict[str, Mapping[str, tuple[str, ...]]]], int, set[str]]:
+    """The graph's adjacency (see :class:`GraphView`), the number of distinct triples and
+    their predicates. Written in networkx's own layout: ``add_edge`` would spend seconds at a
+    million triples on checks and attribute merging that final, shared edge data do not need.
+    A node's neighbours come in the order each pair is first linked, either way, as
+    ``add_edge`` would put them; a test checks that the result equals the graph networkx
+    builds itself."""
+    intern = sys.intern
+    pending: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
+    triples = 0
+    for s, p, o in links:
+        s, o = intern(s), intern(o)
+        around = pending.get(s)
+        if around is None:
+            around = pending[s] = {}
+        pair = around.get(o)
+        if pair is None:
+            if s == o:
+                both: list[str] = []
+                pair = around[o] = (both, both)
+            else:
+                pair = around[o] = ([], [])
+                back = pending.get(o)
+                if back is None:
+                    back = pending[o] = {}
+                back[s] = (pair[1], pair[0])
+        if p not in pair[0]:
+            pair[0].append(p)
+            triples += 1
+    shared: dict[tuple[tuple[str, ...], tuple[str, ...]], Mapping[str, tuple[str, ...]]] = {}
+    adjacency: dict[str, dict[str, Mapping[str, tuple[str, ...]]]] = pending  # type: ignore[assignment]
+    for around in adjacency.values():
+        for other, (out, back) in around.items():  # type: ignore[misc]
+            key = (tuple(out), tuple(back))
+            data = shared.get(key)
+            if data is None:
+                data = shared[key] = MappingProxyType({"out": key[0], "in": key[1]})
+            around[other] = data
+    return adjacency, triples, {p for out, _back in shared for p in out}
+
+
+def _grouped(pairs: Iterable[tuple[str, _V]]) -> dict[str, list[_V]]:
+    """The values of each key (interned: one string object per IRI in the view)."""
+    out: dict[str, list[_V]] = {}
     for key, value in pairs:
-        out.setdefault(key, []).append(value)
+        out.setdefault(sys.intern(key), []).append(value)
     return out
 
 
 def _sorted_unique(values: list[_V]) -> list[_V]:
     return values if len(values) < 2 else sorted(set(values))
-
-
-_NO_ATTRIBUTES: Mapping[str, object] = MappingProxyType({})
-
-
-def _networkx_graphs(nodes: dict[str, dict], ordered: list[tuple[str, str, str]]) -> tuple[nx.MultiDiGraph, nx.Graph]:
-    """The directed multigraph (one edge per triple, keyed by predicate) and its undirected
-    simple graph (self-loops dropped), filled in networkx's own adjacency layout.
-
-    ``add_edges_from`` spends about 15 µs per edge on checks and attribute merging that a
-    fresh graph of distinct triples does not need (4 s for the 1M-triple benchmark's 262,620
-    edges); writing the same dictionaries directly takes a tenth of that. The edges carry no
-    attributes, so they all share one empty, read-only attribute mapping. A test checks that
-    the result equals the graphs networkx builds itself.
-    """
-    graph, undirected = nx.MultiDiGraph(), nx.Graph()
-    succ: dict[str, dict] = {n: {} for n in nodes}
-    pred: dict[str, dict] = {n: {} for n in nodes}
-    adj: dict[str, dict] = {n: {} for n in nodes}
-    for s, p, o in ordered:
-        out = succ[s]
-        keys = out.get(o)
-        if keys is None:
-            keys = out[o] = pred[o][s] = {}
-            if s != o:
-                adj[s][o] = adj[o][s] = _NO_ATTRIBUTES
-        keys[p] = _NO_ATTRIBUTES
-    graph._node.update(nodes)
-    graph._succ.update(succ)
-    graph._pred.update(pred)
-    undirected._node.update((n, {}) for n in nodes)
-    undirected._adj.update(adj)
-    return graph, undirected
 
 
 def _label(literals: dict[str, list[tuple[str, str, str]]]) -> str | None:
@@ -329,12 +390,11 @@ def _label(literals: dict[str, list[tuple[str, str, str]]]) -> str | None:
     return None
 
 
-def _predicate_labels(graph: nx.MultiDiGraph, predicates: set[str]) -> dict[str, str]:
+def _predicate_labels(names: dict[str, dict[str, list[tuple[str, str, str]]]], predicates: set[str]) -> dict[str, str]:
     """Our ontology's English rdfs:label of each predicate, else its prefixed name."""
     out = {}
     for p in predicates:
-        labels = graph.nodes[p]["literals"].get(RDFS_LABEL, []) if p in graph else []
-        english = sorted(v for v, lang, _ in labels if lang in ("en", ""))
+        english = sorted(v for v, lang, _ in names.get(p, {}).get(RDFS_LABEL, []) if lang in ("en", ""))
         out[p] = english[0] if english and p.startswith(BASE_IRI) else prefixed(p)
     return out
 
@@ -354,12 +414,10 @@ BUILD_CONCURRENCY = 3
 process, where three keep two cores busy (measured: two leave a third of the time idle,
 four gain nothing more); with a remote store, three connections at a time."""
 
-_PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
 _HIERARCHY = f"SELECT ?a ?h ?b WHERE {{ VALUES ?h {{ <{RDFS_SUB_CLASS}> <{RDFS_SUB_PROPERTY}> }} ?a ?h ?b }}"
-_CLASSES = f"SELECT DISTINCT ?t WHERE {{ ?s <{RDF_TYPE}> ?t }}"
-"""The classes in use, each read apart (``_INSTANCES``): one query for every typing was the
-build's longest read (400,000 rows at a million triples), which left a thread idle at the end."""
-_INSTANCES = f"SELECT ?s WHERE {{ ?s <{RDF_TYPE}> <$t> }}"
+_IN_GRAPH = "SELECT DISTINCT ?x WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}"
+"""The predicates (or classes) one graph uses, asked graph by graph: the same question over
+several graphs at once scans them more slowly."""
 _SOURCES = f"SELECT ?claim ?src WHERE {{ {_REPORTED} ; <{LG}evidence> ?e . ?e <{LG}source> ?src }}"
 _DATE_PATTERNS = (
     [f"{{ {_REPORTED} ; <{p}> ?o BIND (?claim AS ?s) BIND (<{p}> AS ?p) }}" for p in TIME_PREDICATES.values()]
@@ -368,16 +426,26 @@ _DATES = f"SELECT ?s ?p ?o WHERE {{ {' UNION '.join(_DATE_PATTERNS)} }}"
 """The dates of the reported claims and of their sources."""
 
 
+def _asserted(pattern: str, only: bool = True) -> str:
+    """``pattern`` matched outside the store's entailed graph (or anywhere, unless ``only``)."""
+    return f"GRAPH ?g {{ {pattern} }} FILTER(?g != <{ENTAILED_GRAPH}>)" if only else pattern
+
+
 def _links_ask(predicate: str, subjects_too: bool = False) -> str:
-    """Whether ``predicate`` links some IRI to an IRI. The store decodes a term to tell that it
-    is an IRI but not to tell that it is not, so the object-only question stops early where the
-    answer is yes, and the second one scans blank-node subjects (evidence) cheaply."""
+    """Whether ``predicate`` links some IRI to an IRI (outside the entailed graph). The store
+    decodes a term to tell that it is an IRI but not to tell that it is not, so the
+    object-only question stops early where the answer is yes, and the second one scans
+    blank-node subjects (evidence) cheaply."""
     test = "isIRI(?s) && isIRI(?o)" if subjects_too else "isIRI(?o)"
-    return f"ASK {{ ?s <{predicate}> ?o FILTER({test}) }}"
+    return f"ASK {{ {_asserted(f'?s <{predicate}> ?o')} FILTER({test}) }}"
 
 
-def _triples_of(predicate: str) -> str:
-    return f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
+def _triples_of(predicate: str, only_asserted: bool = True) -> str:
+    return f"SELECT ?s ?o WHERE {{ {_asserted(f'?s <{predicate}> ?o', only_asserted)} }}"
+
+
+def _instances_of(cls: str, only_asserted: bool) -> str:
+    return f"SELECT ?s WHERE {{ {_asserted(f'?s <{RDF_TYPE}> <{cls}>', only_asserted)} }}"
 
 
 @contextmanager
@@ -406,17 +474,56 @@ class ViewRows:
     sources: list[tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class _Hierarchies:
+    """The store's subproperty and subclass hierarchies, closed, and what they let the build skip."""
+
+    super_properties: dict[str, set[str]]
+    super_classes: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, rows: list[tuple[str, ...]]) -> _Hierarchies:
+        return cls(hierarchy_closure((a, b) for a, h, b in rows if h == RDFS_SUB_PROPERTY),
+                   hierarchy_closure((a, b) for a, h, b in rows if h == RDFS_SUB_CLASS))
+
+    def only_asserted(self, predicates: Iterable[str]) -> bool:
+        """Whether the triples of ``predicates`` may be read outside the entailed graph with
+        no change to the view: when no property outside them is below one of them. Each
+        entailed triple of theirs then comes from a triple the build reads beside it, so
+        :func:`_most_specific` would drop it. (Links always may: every property linking IRIs
+        is read. Typings may unless some property is below rdf:type: the typings it entails
+        would tell evidence nodes.)"""
+        wanted = set(predicates)
+        return all(not (above & wanted) or p in wanted for p, above in self.super_properties.items())
+
+
 async def read_view_rows(store: GraphStore) -> ViewRows:
     """Read what the view needs from the store.
 
-    The store is read in small queries, one per predicate, rather than a few big ones: an
-    on-disk store spends most of a big answer's time turning stored ids back into IRIs, and
-    separate queries let every thread (or the remote server's threads) do that at once.
-    The queries carry no FILTER on the rows they return (a filter makes the store decode each
-    term it tests); blank nodes and literals are dropped while reading the answer instead, and
-    predicates that never link to an IRI are skipped after an ASK that stops at the first link.
+    The store is read in small queries, one per predicate (and per class), rather than a few
+    big ones: an on-disk store spends most of a big answer's time turning stored ids back into
+    IRIs, and separate queries let every thread (or the remote server's threads) do that at
+    once. The queries filter none of the terms they return (a filter makes the store decode
+    each term it tests); blank nodes and literals are dropped while reading the answer
+    instead, and predicates that never link to an IRI are skipped after an ASK that stops at
+    the first link.
+
+    Links, typings and labels are read from the graphs other than the entailed one (the
+    store's materialised entailment, nearly as big as the data at a million triples), where
+    that gives the same view (:meth:`_Hierarchies.only_asserted`): the view shows each fact
+    by its most specific property and class, so it would drop those triples anyway (a test
+    checks the view against one read from every graph). The predicates and classes are
+    found in the other graphs, graph by graph, for the same reason.
     """
     reader = Gated(store, BUILD_CONCURRENCY)
+    hierarchy_rows, graphs = await asyncio.gather(select_iris(reader, _HIERARCHY), store.graph_names())
+    hierarchies = _Hierarchies.of(hierarchy_rows)
+    asserted_graphs = [g for g in graphs if g != ENTAILED_GRAPH]
+    typings_asserted = hierarchies.only_asserted([RDF_TYPE])
+
+    async def used(pattern: str, graphs: list[str]) -> list[str]:
+        reads = await asyncio.gather(*(select_iris(reader, _IN_GRAPH.format(graph=g, pattern=pattern)) for g in graphs))
+        return sorted({x for rows in reads for (x,) in rows})
 
     async def links_of(predicate: str) -> list[tuple[str, str, str]]:
         if not (await ask(reader, _links_ask(predicate)) and await ask(reader, _links_ask(predicate, True))):
@@ -426,12 +533,12 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
         return [(s, predicate, o) for s, o in sorted(set(await select_iris(reader, _triples_of(predicate))))]
 
     async def all_types() -> list[tuple[str, str]]:
-        classes = sorted(row[0] for row in await select_iris(reader, _CLASSES))
-        reads = await asyncio.gather(*(select_iris(reader, _INSTANCES.replace("$t", t)) for t in classes))
+        classes = await used(f"?s <{RDF_TYPE}> ?x", asserted_graphs if typings_asserted else graphs)
+        reads = await asyncio.gather(*(select_iris(reader, _instances_of(t, typings_asserted)) for t in classes))
         return [(s, t) for t, rows in zip(classes, reads) for (s,) in rows]
 
     async def all_links() -> list[tuple[str, str, str]]:
-        predicates = sorted(row[0] for row in await select_iris(reader, _PREDICATES))
+        predicates = await used("?s ?x ?o", asserted_graphs)
         reads = await asyncio.gather(*(links_of(p) for p in predicates if p != RDF_TYPE))
         return [row for rows in reads for row in rows]
 
@@ -441,34 +548,44 @@ async def read_view_rows(store: GraphStore) -> ViewRows:
                  (row["o"]["value"], row["o"].get("xml:lang", ""), row["o"].get("datatype", "")))
                 for row in rows if row["s"]["type"] == "uri" and row["o"]["type"] == "literal"]
 
+    labels_asserted = hierarchies.only_asserted(LABEL_PREDICATES)
     # The predicates first (the links wait for them), then the longest reads, so that neither
     # thread is left with a long one at the end.
-    links, types, sources, hierarchy, *literals = await asyncio.gather(
-        all_links(), all_types(), select_iris(reader, _SOURCES), select_iris(reader, _HIERARCHY),
-        literals_from(_DATES), *(literals_from(_triples_of(p), p) for p in LABEL_PREDICATES))
-    return await asyncio.to_thread(_view_rows, links, types, sources, hierarchy, [row for rows in literals for row in rows])  # type: ignore[arg-type]
+    links, types, sources, *literals = await asyncio.gather(
+        all_links(), all_types(), select_iris(reader, _SOURCES), literals_from(_DATES),
+        *(literals_from(_triples_of(p, labels_asserted), p) for p in LABEL_PREDICATES))
+    return await asyncio.to_thread(_view_rows, links, types, sources, [row for rows in literals for row in rows],  # type: ignore[arg-type]
+                                   hierarchies)
 
 
 def _view_rows(links: list[tuple[str, str, str]], types: list[tuple[str, str]], sources: list[tuple[str, ...]],
-               hierarchy: list[tuple[str, ...]], literals: list[tuple[str, str, tuple[str, str, str]]]) -> ViewRows:
-    """The rows read, with evidence nodes and entailed facts left out (seconds of work at a
+               literals: list[tuple[str, str, tuple[str, str, str]]], hierarchies: _Hierarchies) -> ViewRows:
+    """The rows read, with evidence nodes and entailed facts left out (a second of work at a
     million triples: in a thread, off the event loop). Evidence nodes (the quotes behind
     claims) are reported as each claim's sources, not as nodes to traverse: every claim of one
     document would otherwise be two hops from every other."""
-    evidence = {s for s, t in types if t == f"{LG}Evidence"}
+    # lg:Evidence or any class below it: the typings were read without the entailed ones.
+    evidence_classes = {c for c, above in hierarchies.super_classes.items() if EVIDENCE in above} | {EVIDENCE}
+    evidence = {s for s, t in types if t in evidence_classes}
     links = [link for link in links if link[0] not in evidence and link[2] not in evidence]
     types = [(s, t) for s, t in types if s not in evidence]
-    return _most_specific(ViewRows(links, literals, types, sources), hierarchy)  # type: ignore[arg-type]
+    return _most_specific(ViewRows(links, literals, types, sources), hierarchies)  # type: ignore[arg-type]
 
 
-def _most_specific(rows: ViewRows, hierarchy: list[tuple[str, ...]]) -> ViewRows:
+def _most_specific(rows: ViewRows, hierarchies: _Hierarchies) -> ViewRows:
     """Each fact once: an edge, a type or a label that a more specific one beside it entails
-    (the store's entailed view, or a superproperty asserted too) is left out, so the view
-    shows lg:concerns and lg:TreatyAction, not also dct:subject, lg:Event and lg:Claim."""
-    super_properties = hierarchy_closure((a, b) for a, h, b in hierarchy if h == RDFS_SUB_PROPERTY)
-    super_classes = hierarchy_closure((a, b) for a, h, b in hierarchy if h == RDFS_SUB_CLASS)
-    typings = [(s, RDF_TYPE, t) for s, t in rows.types]
-    drop = implied([*rows.links, *typings, *rows.literals], super_properties, super_classes, RDF_TYPE)  # type: ignore[list-item]
+    (a superproperty asserted too, or the store's entailed view where it was read) is left
+    out, so the view shows lg:concerns and lg:TreatyAction, not also dct:subject, lg:Event and
+    lg:Claim. Only the triples of a property or class in a hierarchy can entail another or be
+    entailed, so only those are compared."""
+    super_properties, super_classes = hierarchies.super_properties, hierarchies.super_classes
+    properties = set(super_properties).union(*super_properties.values())
+    classes = set(super_classes).union(*super_classes.values())
+    every_typing = RDF_TYPE in properties
+    typings = [(s, RDF_TYPE, t) for s, t in rows.types if every_typing or t in classes]
+    drop = implied([*(t for t in rows.links if t[1] in properties), *typings,
+                    *(t for t in rows.literals if t[1] in properties)],  # type: ignore[misc]
+                   super_properties, super_classes, RDF_TYPE)
     if not drop:
         return rows
     return ViewRows([t for t in rows.links if t not in drop], [t for t in rows.literals if t not in drop],  # type: ignore[comparison-overlap]
@@ -481,9 +598,9 @@ async def build_view(store: GraphStore) -> GraphView:
     with _collector_paused():
         rows = await read_view_rows(store)
         view = await asyncio.to_thread(GraphView.from_rows, rows.links, rows.literals, rows.types, rows.sources)
+        del rows
     view.build_seconds = time.perf_counter() - started
-    log.info("graph view: %d nodes, %d edges in %.2f s", view.graph.number_of_nodes(),
-             view.graph.number_of_edges(), view.build_seconds)
+    log.info("graph view: %d nodes, %d edges in %.2f s", len(view), view.triples, view.build_seconds)
     return view
 
 
@@ -494,9 +611,9 @@ def _incident(view: GraphView, node: str, direction: Direction, predicates: froz
     """(other node, edge) for each edge at ``node`` in ``direction``, sorted for stable answers."""
     found: list[tuple[str, Edge]] = []
     if direction in ("out", "both"):
-        found += [(o, view.edge(node, p, o)) for _, o, p in view.graph.out_edges(node, keys=True)]
+        found += [(o, view.edge(node, p, o)) for p, o in view.out_edges(node)]
     if direction in ("in", "both"):
-        found += [(s, view.edge(s, p, node)) for s, _, p in view.graph.in_edges(node, keys=True)]
+        found += [(s, view.edge(s, p, node)) for s, p in view.in_edges(node)]
     if predicates:
         found = [(other, e) for other, e in found if e.predicate in predicates]
     return sorted(set(found), key=lambda item: (item[1].predicate, item[0], item[1].subject))
@@ -534,9 +651,10 @@ def neighbours(view: GraphView, node: str, depth: int = 1, predicates: Iterable[
 
 def _between(view: GraphView, a: str, b: str, hop: int) -> list[PathEdge]:
     """Every triple linking ``a`` and ``b``, marked forward (a → b) or backward (a ← b)."""
-    out = [PathEdge(a, p, view.predicate_labels[p], b, hop, "forward") for p in view.graph[a].get(b, {})]
+    link = view.graph.adj[a][b]
+    out = [PathEdge(a, p, view.predicate_labels[p], b, hop, "forward") for p in link["out"]]
     if a != b:
-        out += [PathEdge(b, p, view.predicate_labels[p], a, hop, "backward") for p in view.graph[b].get(a, {})]
+        out += [PathEdge(b, p, view.predicate_labels[p], a, hop, "backward") for p in link["in"]]
     return sorted(out, key=lambda e: (e.direction, e.predicate))
 
 
@@ -545,7 +663,7 @@ def _hop_weight(view: GraphView, max_length: int) -> Callable[[str, str, dict], 
     among paths of equal length those through less connected nodes (which say more about how
     two things relate than a hub such as a country does) come first."""
     scale = 2.0 * (max_length + 1)
-    return lambda u, v, _attrs: 1.0 + (view.hubness[u] + view.hubness[v]) / scale
+    return lambda u, v, _attrs: 1.0 + (view.hubness(u) + view.hubness(v)) / scale
 
 
 def paths(view: GraphView, source: str, target: str, max_paths: int = 5, max_length: int = 6,
@@ -562,10 +680,9 @@ def paths(view: GraphView, source: str, target: str, max_paths: int = 5, max_len
     if a == b:
         found = [[a]]
     else:
-        graph = view.undirected
+        graph = view.graph
         if not via_terms:
-            allowed = view.data_nodes | {a, b}
-            graph = nx.subgraph_view(graph, filter_node=allowed.__contains__)
+            graph = nx.subgraph_view(graph, filter_node=lambda n: n.startswith(ID_IRI) or n == a or n == b)
         try:
             for nodes in islice(nx.shortest_simple_paths(graph, a, b, weight=_hop_weight(view, max_length)), max_paths + 1):
                 if len(nodes) - 1 > max_length:
@@ -597,10 +714,10 @@ def _by_predicates(*predicates: str) -> _Relation:
     """A hierarchy made by direct triples child → predicate → parent."""
 
     def up(view: GraphView, node: str) -> list[Step]:
-        return [_plain_step(view, node, p, o) for _, o, p in view.graph.out_edges(node, keys=True) if p in predicates]
+        return [_plain_step(view, node, p, o) for p, o in view.out_edges(node) if p in predicates]
 
     def down(view: GraphView, node: str) -> list[Step]:
-        return [_plain_step(view, s, p, node) for s, _, p in view.graph.in_edges(node, keys=True) if p in predicates]
+        return [_plain_step(view, s, p, node) for s, p in view.in_edges(node) if p in predicates]
 
     return _Relation(up, down)
 
@@ -611,9 +728,7 @@ def _plain_step(view: GraphView, child: str, predicate: str, parent: str) -> Ste
 
 
 def _claim_ref(view: GraphView, claim: str) -> ClaimRef:
-    attrs = view.graph.nodes[claim]
-    sources = [SourceRef(s, view.graph.nodes[s]["label"] if s in view.graph else None,
-                         view.literal(s, LG + "date") if s in view.graph else None) for s in attrs["sources"]]
+    sources = [SourceRef(s, view.labels.get(s), view.literal(s, LG + "date")) for s in view.sources.get(claim, ())]
     times = {name: view.literal(claim, p) for name, p in TIME_PREDICATES.items()}
     return ClaimRef(claim, view.node(claim).types, sources=sources, **times)
 
@@ -624,9 +739,9 @@ def _subordination_steps(view: GraphView, node: str, upward: bool) -> list[Step]
     org, parent = LG + "organization", LG + "parent"
     here, there = (org, parent) if upward else (parent, org)
     grouped: dict[str, list[str]] = {}
-    for claim, _, p in view.graph.in_edges(node, keys=True):
+    for claim, p in view.in_edges(node):
         if p == here:
-            for _, other, q in view.graph.out_edges(claim, keys=True):
+            for q, other in view.out_edges(claim):
                 if q == there:
                     grouped.setdefault(other, []).append(claim)
     steps = []
@@ -697,7 +812,7 @@ def subgraph(view: GraphView, edges: Iterable[Edge], claims: Iterable[str] = ())
                             for e in edges)
     for claim in claims:
         for predicate in TIME_PREDICATES.values():
-            for value, lang, datatype in view.graph.nodes[claim]["literals"].get(predicate, []):
+            for value, lang, datatype in view.literals.get(claim, {}).get(predicate, ()):
                 literal = ox.Literal(value, language=lang) if lang else ox.Literal(
                     value, datatype=ox.NamedNode(datatype) if datatype else None)
                 triples[ox.Triple(ox.NamedNode(claim), ox.NamedNode(predicate), literal)] = None
