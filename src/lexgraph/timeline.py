@@ -899,7 +899,8 @@ _INDEX_CONCURRENCY = 3
 
 _Pair = tuple[str, tuple[str, ...]]
 _Packed = tuple[tuple[_Pair, ...], tuple[tuple[str, str, str], ...], tuple[tuple[str, str, str, tuple[str, ...]], ...]]
-"""An event as the index keeps it, in half a :class:`_Node`'s memory: its properties as
+"""An event as the index keeps it, in a third of a :class:`_Node`'s memory (which
+:meth:`TimelineIndex.events` makes for one party's events at a time): its properties as
 (property, sorted values) pairs, one pair shared by all the events that have it; its (source,
 quote, locator) evidence, sorted; its disagreements as (IRI, kind, note, the claims linked)."""
 
