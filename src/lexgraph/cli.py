@@ -121,7 +121,8 @@ def validate(
     nodes the named files define (as focus or as value) are reported, so one changed file
     can be checked as a pre-commit hook does. A file inside the data folder is checked as its
     new version; one outside stands in for the data file of the same name, if any; a shapes
-    file checks everything.
+    file checks everything. LEXGRAPH_VALIDATE_CACHE (a folder) keeps the parsed context
+    between runs.
 
     Exit codes: 0 conforms, 1 findings at or above --fail-on, 2 usage or syntax error (the
     message names the file and line). The text report lists ERROR and WARN findings by node
