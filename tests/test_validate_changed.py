@@ -19,7 +19,7 @@ import pytest
 
 from lexgraph import quality
 from lexgraph.config import Settings, load_settings
-from lexgraph.errors import RdfSyntaxError
+from lexgraph.errors import ConfigError, RdfSyntaxError
 from lexgraph.findings import Finding
 from lexgraph.quality import read_checks
 from lexgraph.validate import quality_findings, read_inputs, shacl_findings, validate
@@ -241,3 +241,12 @@ def test_the_cli_keeps_the_context_where_the_setting_says(repository: tuple[Sett
     first, second = (json.loads(r.stdout) for r in runs)
     assert first["counts"] == second["counts"] and first["counts"]["ERROR"] >= 3
     assert len(_entries(cache)) == 1 and not list((cache / "runs").iterdir())
+
+
+def test_a_cache_setting_that_names_a_file_stops_at_startup(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    for value in ("a-file", "a-file/below"):
+        with pytest.raises(ConfigError, match="LEXGRAPH_VALIDATE_CACHE"):
+            load_settings({"LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_VALIDATE_CACHE": str(tmp_path / value)})
+    assert load_settings({"LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_VALIDATE_CACHE": str(tmp_path / "new" / "cache")}) \
+        .validate_cache == tmp_path / "new" / "cache"

@@ -219,8 +219,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     public_url = _url(env, "LEXGRAPH_PUBLIC_URL")
     entailment = env.get("LEXGRAPH_ENTAILMENT", "rdfs") or "rdfs"
     validate_cache = Path(env["LEXGRAPH_VALIDATE_CACHE"]) if env.get("LEXGRAPH_VALIDATE_CACHE") else None
-    if validate_cache is not None and validate_cache.exists() and not validate_cache.is_dir():
-        raise ConfigError(f"LEXGRAPH_VALIDATE_CACHE={validate_cache}: not a folder")
+    if validate_cache is not None:  # the folder, or the first of its parents that exists
+        existing = next(p for p in (validate_cache, *validate_cache.absolute().parents) if p.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK):
+            raise ConfigError(f"LEXGRAPH_VALIDATE_CACHE={validate_cache}: not a folder lexgraph can write in")
     if entailment not in ("rdfs", "off"):
         raise ConfigError(f"LEXGRAPH_ENTAILMENT={entailment!r}: expected 'rdfs' or 'off'")
     return Settings(
