@@ -250,3 +250,19 @@ def test_a_cache_setting_that_names_a_file_stops_at_startup(tmp_path: Path) -> N
             load_settings({"LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_VALIDATE_CACHE": str(tmp_path / value)})
     assert load_settings({"LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_VALIDATE_CACHE": str(tmp_path / "new" / "cache")}) \
         .validate_cache == tmp_path / "new" / "cache"
+
+
+def test_runs_side_by_side_share_the_kept_context(repository: tuple[Settings, Path], tmp_path: Path) -> None:
+    """Three processes at once on an empty cache: each may build the store, one entry stays,
+    every report is the same and no copy is left behind."""
+    settings, mine = repository
+    cache = tmp_path / "cache"
+    env = {**os.environ, "LEXGRAPH_DATA_DIR": str(settings.data_dir), "LEXGRAPH_VALIDATE_CACHE": str(cache)}
+    command = [sys.executable, "-m", "lexgraph", "validate", "--format", "json", str(mine)]
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
+             for _ in range(3)]
+    outputs = [proc.communicate(timeout=180) for proc in procs]
+    assert [proc.returncode for proc in procs] == [1, 1, 1], [err for _out, err in outputs]
+    reports = [json.loads(out) for out, _err in outputs]
+    assert all(r["counts"] == reports[0]["counts"] for r in reports) and reports[0]["counts"]["ERROR"] >= 3
+    assert len(_entries(cache)) == 1 and not list((cache / "runs").iterdir())
