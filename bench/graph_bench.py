@@ -12,7 +12,8 @@ Steps:
   3. the networkx view (``lexgraph.traverse.build_view``) and the timeline index
      (``lexgraph.timeline.build_timeline_index``), each built in this process from an
      ``EmbeddedStore`` over that store (lexgraph's own reads run on its read-only handle), timed
-     with the process's peak memory (target: < 5 s each); the request parameters are then chosen
+     with the process's peak memory (target: < 5 s each), and what the view keeps (tracemalloc,
+     one more build); the request parameters are then chosen
      from the view (deterministic, seed 1): data nodes for neighbourhoods, pairs of nodes that the
      view shows connected (checked with ``paths``), states for timelines;
   4. ``python3 -m lexgraph serve`` on a free loopback port with LEXGRAPH_STORE_DIR (prebuilt) and
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -41,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -151,6 +154,25 @@ async def _breakdown(store: Any) -> dict[str, Any]:
     return out
 
 
+async def _view_memory(store: Any) -> dict[str, Any]:
+    """What the view keeps: the Python memory still allocated (tracemalloc) after one more
+    build, once everything else the build made is freed, and the most it held at once (the
+    store's own Rust allocations are not counted); run apart from the timed builds, which
+    tracemalloc would slow down, and with no other view alive, whose strings it would share."""
+    from lexgraph.traverse import build_view
+
+    tracemalloc.start()
+    try:
+        view = await build_view(store)
+        gc.collect()
+        live, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    out = {"live_mib": round(live / 2**20, 1), "peak_mib": round(peak / 2**20, 1), "nodes": len(view)}
+    log(f"view memory: {out}")
+    return out
+
+
 async def _timed_builds(store: Any, build: Any, what: str) -> tuple[Any, dict[str, Any]]:
     """BUILD_RUNS builds by ``build``, each with no other result of it alive (as the service's
     first one); the median time, and the process's peak memory before and after."""
@@ -181,25 +203,26 @@ async def _view_and_parameters(store_dir: Path, executors: int) -> tuple[dict[st
         index, timeline_figures = await _timed_builds(store, build_timeline_index, "timeline index")
         timeline_figures.update(parties=len(index.by_party), events=len(index.nodes))
         index = None
+        memory = await _view_memory(store)
         view, figures = await _timed_builds(store, build_view, "view")
         breakdown = await _breakdown(store)
     finally:
         await store.close()
-    figures.update(breakdown=breakdown, nodes=view.graph.number_of_nodes(), edges=view.graph.number_of_edges(),
+    figures.update(breakdown=breakdown, memory=memory, nodes=len(view), edges=view.triples,
                    executors=executors, timeline_index=timeline_figures)
     log(f"view: {figures['nodes']} nodes, {figures['edges']} edges in {figures['seconds']:.2f} s")
 
     rng = random.Random(SEED)
-    graph = view.graph
+    data_nodes = sorted(n for n in view.graph if n.startswith(ID))
 
     def typed(cls: str) -> list[str]:
-        return sorted(n for n in view.data_nodes if cls in graph.nodes[n]["types"])
+        return [n for n in data_nodes if cls in view.types.get(n, ())]
 
     def sample(values: list[str], k: int) -> list[str]:
         return rng.sample(values, min(k, len(values)))
 
     states = typed(LG + "State")
-    labelled = sorted(n for n in view.data_nodes if graph.nodes[n]["label"])
+    labelled = [n for n in data_nodes if view.labels.get(n)]
     # Neighbourhoods: named things of every kind (states, treaties, acts, articles, agencies …).
     neighbours = sample(labelled, ROTATION)
     # Paths: walk 2 to 4 steps from a named thing over data nodes; keep pairs `paths` connects.
@@ -210,12 +233,12 @@ async def _view_and_parameters(store_dir: Path, executors: int) -> tuple[dict[st
         start = rng.choice(labelled)
         node, seen = start, {start}
         for _ in range(rng.randint(2, 4)):
-            nexts = sorted(n for n in view.undirected.neighbors(node) if n in view.data_nodes and n not in seen)
+            nexts = sorted(n for n in view.graph.neighbors(node) if n.startswith(ID) and n not in seen)
             if not nexts:
                 break
             node = rng.choice(nexts)
             seen.add(node)
-        if node == start or not graph.nodes[node]["label"]:
+        if node == start or not view.labels.get(node):
             continue
         found = paths(view, start, node, 1, 6, False)
         if found.paths:
@@ -341,10 +364,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"process {index['peak_rss_before_mib']:,.0f} MiB before, {index['peak_rss_after_mib']:,.0f} MiB after. "
         f"Each view build: {', '.join(f'{r:.2f} s' for r in view['runs'])} (each in a process holding no other "
         f"view or index; peak memory {view['peak_rss_after_mib']:,.0f} MiB after). Where the view's time goes (one more build, step by step): reading the store {b['read_s']} s ({b['links']:,} links, {b['types']:,} types, "
-        f"{b['literals']:,} literals, {b['sources']:,} claim sources; one query per predicate, {b['concurrency']} at a "
-        f"time, in "
-        f"threads on the process's own read-only handle), networkx assembly (`GraphView.from_rows`) "
-        f"{b['assemble_s']} s.",
+        f"{b['literals']:,} literals, {b['sources']:,} claim sources; one query per predicate and per class, outside "
+        f"the entailed graph, {b['concurrency']} at a time, in threads on the process's own read-only handle), "
+        f"networkx assembly (`GraphView.from_rows`) {b['assemble_s']} s. What the view keeps: "
+        f"{view['memory']['live_mib']:,.0f} MiB of Python objects after one more build (tracemalloc; "
+        f"{view['memory']['peak_mib']:,.0f} MiB at most during the build).",
         "",
         "| figure | value | target | |",
         "|---|---|---|---|",
