@@ -250,9 +250,11 @@ class GraphView:
         way on every build."""
         own = _copier()
         adjacency, triples, predicates = _adjacency(links, own)
-        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-        types_of = {n: shared.setdefault(t, t) for n, found in _grouped(types, own).items()
-                    if (t := tuple(_sorted_unique(found)))}
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # few nodes have types no other node has
+        types_of = {}
+        for n, found in _grouped(types, own).items():
+            classes = tuple(_sorted_unique(found))
+            types_of[n] = shared.setdefault(classes, classes)
         sources_of = {claim: tuple(_sorted_unique([own(s) for s in found])) for claim, found in _grouped(sources, own).items()}
         nodes = dict.fromkeys(adjacency) | dict.fromkeys(types_of) | dict.fromkeys(sources_of)
         names: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
