@@ -139,9 +139,10 @@ async def _breakdown(store: Any) -> dict[str, Any]:
     """Where the build's time goes: reading the store (``read_view_rows``: one query per
     predicate, BUILD_CONCURRENCY at a time, on the web process's own read-only handle) and the networkx
     assembly (``GraphView.from_rows``); run once more after the timed builds."""
-    from lexgraph.traverse import BUILD_CONCURRENCY, GraphView, _collector_paused, read_view_rows
+    from lexgraph.collector import collector_paused
+    from lexgraph.traverse import BUILD_CONCURRENCY, GraphView, read_view_rows
 
-    with _collector_paused():
+    with collector_paused():
         started = time.perf_counter()
         rows = await read_view_rows(store)
         read_s = time.perf_counter() - started

@@ -10,6 +10,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -21,10 +22,13 @@ from lexgraph.overview import overview
 from lexgraph.search import build_index
 from lexgraph.store.embedded import EmbeddedStore, build_store, source_files
 from lexgraph.timeline import build_timeline_index
+from lexgraph.traverse import build_view
 
 BUILDERS = {"labels": build_index, "catalog": build_catalog, "timelines": build_timeline_index,
-            "overview": overview}
+            "overview": overview, "view": build_view}
 PID_FILE = "child-build.pid"
+TIMINGS = {"build_seconds"}
+"""Fields that say how long a build took: they differ between any two builds."""
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +47,12 @@ def state_of(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return frozenset(state_of(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, {f.name: state_of(getattr(value, f.name)) for f in dataclasses.fields(value)})
+        return (type(value).__name__, {f.name: state_of(getattr(value, f.name)) for f in dataclasses.fields(value)
+                                       if f.name not in TIMINGS})
+    if isinstance(value, MappingProxyType):
+        return ("mappingproxy", state_of(dict(value)))
     if hasattr(value, "__dict__") and not isinstance(value, type) and not callable(value):
-        return (type(value).__name__, {k: state_of(v) for k, v in vars(value).items()})
-    if type(value).__module__.startswith("networkx"):
-        return (type(value).__name__, sorted(map(repr, value.nodes(data=True))), sorted(map(repr, value.edges(data=True))))
+        return (type(value).__name__, {k: state_of(v) for k, v in vars(value).items() if k not in TIMINGS})
     return value
 
 

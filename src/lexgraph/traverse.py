@@ -27,12 +27,10 @@ changes, so a request sees either the old view or the new one.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import math
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from itertools import islice
@@ -41,6 +39,7 @@ from typing import Callable, Iterable, Iterator, Literal, Mapping, TypeVar
 import networkx as nx
 import pyoxigraph as ox
 
+from .collector import collector_paused
 from .entailment import ancestors as hierarchy_closure, implied
 from .errors import InvalidParameter, NotFound
 from .prefixes import BASE_IRI, ID_IRI, PREFIX_IRIS
@@ -268,9 +267,7 @@ class GraphView:
             label = _label({p: _sorted_unique(values) for p, values in by_predicate.items()})
             if label is not None:
                 labels[node] = label
-        graph = nx.Graph()
-        graph._node.update(dict.fromkeys(nodes, _EMPTY))
-        graph._adj.update((n, adjacency.get(n, _EMPTY)) for n in nodes)
+        graph = _graph(nodes, adjacency)
         top = max((len(around) - (n in around) for n, around in adjacency.items()), default=0)
         return cls(graph, _predicate_labels(names, predicates), types_of, labels,
                    {n: {p: tuple(_sorted_unique(v)) for p, v in by_predicate.items()} for n, by_predicate in dates.items()},
@@ -321,9 +318,31 @@ class GraphView:
     def __len__(self) -> int:
         return self.graph.number_of_nodes()
 
+    def __getstate__(self) -> dict[str, object]:
+        """The view as pickle sends it from the child process that builds it
+        (:mod:`lexgraph.store.child_build`): the graph as its nodes and each edge's (out, in)
+        pairs, since its shared read-only edge data cannot be pickled as they are."""
+        state = dict(vars(self))
+        state["graph"] = {n: {other: (data["out"], data["in"]) for other, data in around.items()}
+                          for n, around in self.graph._adj.items()}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pairs: dict[str, dict[str, EdgeKey]] = state.pop("graph")  # type: ignore[assignment]
+        adjacency, _ = _shared_edge_data({n: around for n, around in pairs.items() if around})
+        vars(self).update(state, graph=_graph(pairs, adjacency))
+
 
 _EMPTY: Mapping = MappingProxyType({})
 """The attributes of every node and the neighbours of an unlinked one: shared, read-only."""
+
+
+def _graph(nodes: Iterable[str], adjacency: dict[str, dict[str, Mapping[str, tuple[str, ...]]]]) -> nx.Graph:
+    """The networkx graph of ``nodes`` with ``adjacency`` as its own (see :class:`GraphView`)."""
+    graph = nx.Graph()
+    graph._node.update(dict.fromkeys(nodes, _EMPTY))
+    graph._adj.update((n, adjacency.get(n, _EMPTY)) for n in graph._node)
+    return graph
 
 
 def _copier() -> Callable[[str], str]:
@@ -370,16 +389,29 @@ def _adjacency(links: Iterable[tuple[str, str, str]], own: Callable[[str], str])
         if p not in pair[0]:
             pair[0].append(p)
             triples += 1
-    shared: dict[tuple[tuple[str, ...], tuple[str, ...]], Mapping[str, tuple[str, ...]]] = {}
-    adjacency: dict[str, dict[str, Mapping[str, tuple[str, ...]]]] = pending  # type: ignore[assignment]
+    for around in pending.values():
+        for other, (out, back) in around.items():
+            around[other] = (tuple(out), tuple(back))  # type: ignore[assignment]
+    adjacency, shared = _shared_edge_data(pending)  # type: ignore[arg-type]
+    return adjacency, triples, {p for out, _back in shared for p in out}
+
+
+EdgeKey = tuple[tuple[str, ...], tuple[str, ...]]
+"""An edge's predicates from one end: (out, in)."""
+
+
+def _shared_edge_data(adjacency: dict[str, dict[str, EdgeKey]]) -> tuple[dict[str, dict[str, Mapping[str, tuple[str, ...]]]], dict[EdgeKey, Mapping[str, tuple[str, ...]]]]:
+    """``adjacency`` (changed in place) with each edge's (out, in) made its edge data: one
+    read-only mapping per distinct pair, shared by every edge that has it (a few dozen at a
+    million triples, instead of a dict per edge); and those mappings by pair."""
+    shared: dict[EdgeKey, Mapping[str, tuple[str, ...]]] = {}
     for around in adjacency.values():
-        for other, (out, back) in around.items():  # type: ignore[misc]
-            key = (tuple(out), tuple(back))
+        for other, key in around.items():
             data = shared.get(key)
             if data is None:
                 data = shared[key] = MappingProxyType({"out": key[0], "in": key[1]})
-            around[other] = data
-    return adjacency, triples, {p for out, _back in shared for p in out}
+            around[other] = data  # type: ignore[assignment]
+    return adjacency, shared  # type: ignore[return-value]
 
 
 def _grouped(pairs: Iterable[tuple[str, _V]], own: Callable[[str], str]) -> dict[str, list[_V]]:
@@ -463,21 +495,6 @@ def _triples_of(predicate: str, only_asserted: bool = True) -> str:
 
 def _instances_of(cls: str, only_asserted: bool) -> str:
     return f"SELECT ?s WHERE {{ {_asserted(f'?s <{RDF_TYPE}> <{cls}>', only_asserted)} }}"
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a view is read and assembled: with a million
-    triples' worth of new tuples and strings, each full collection walks every object made so
-    far, over and over (a third of the build time). The view holds no reference cycles, and
-    reference counting goes on freeing everything else meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -612,7 +629,7 @@ def _most_specific(rows: ViewRows, hierarchies: _Hierarchies) -> ViewRows:
 async def build_view(store: GraphStore) -> GraphView:
     """Read the store and assemble the view (the assembly off the event loop)."""
     started = time.perf_counter()
-    with _collector_paused():
+    with collector_paused():
         rows = await read_view_rows(store)
         view = await asyncio.to_thread(GraphView.from_rows, rows.links, rows.literals, rows.types, rows.sources)
         del rows

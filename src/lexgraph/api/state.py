@@ -54,7 +54,7 @@ class ServiceState:
     def __post_init__(self) -> None:
         # Built through the store's derive (a child process for the embedded store), so that
         # the web process keeps each value and not the memory its build passed through.
-        self.view = Snapshot(self.store, build_view)
+        self.view = Snapshot(self.store, lambda store: store.derive(build_view))
         self.labels = Snapshot(self.store, lambda store: store.derive(build_index))
         self.catalog = Snapshot(self.store, lambda store: store.derive(build_catalog))
         self.timelines = Snapshot(self.store, lambda store: store.derive(build_timeline_index))
@@ -76,12 +76,11 @@ class ServiceState:
         return {name: snapshot.build_seconds for name, snapshot in self._derived().items()}
 
     def _derived(self) -> dict[str, Snapshot]:  # type: ignore[type-arg]
-        """The derived values, in the order the warm-up builds them. The order changes how much
-        memory the service keeps afterwards, as each build's passing garbage is laid among what
-        the earlier ones keep: measured at a million triples, the label index and catalogue
-        first left the service at 995 MiB, the quickest first (overview, view, timelines,
-        labels, catalogue) at 1,257 MiB, although that had the view and the timeline index
-        ready after 22 s instead of 68 s."""
+        """The derived values, in the order the warm-up builds them. Over a remote store,
+        whose values are built in this process, the order changes how much memory the service
+        keeps afterwards, as each build's passing garbage is laid among what the earlier ones
+        keep (measured at a million triples before builds moved to child processes: the label
+        index and catalogue first left the service at 995 MiB, the quickest first at 1,257 MiB)."""
         return {"labels": self.labels, "catalog": self.catalog, "timelines": self.timelines, "view": self.view,
                 "overview": self.overview}
 
@@ -111,7 +110,7 @@ class ServiceState:
 
 
 def _release_freed_memory() -> None:
-    """Hand the C heap that the builds' answers used back to the system (glibc keeps freed
+    """Hand the C heap that builds in this process used back to the system (glibc keeps freed
     memory for reuse: about 90 MB at a million triples, measured); nothing elsewhere."""
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library the process runs on
     if trim is not None:
