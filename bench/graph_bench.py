@@ -392,7 +392,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"Service: `python3 -m lexgraph serve` (1 web worker, default settings) with `LEXGRAPH_STORE_DIR` prebuilt "
         f"and `LEXGRAPH_DATA_DIR` holding only the synthetic file; answering `/health` {service['ready_s']:.1f} s "
         f"after start, and {service['warm_s']:.1f} s after start `/health` reported every build the routes below "
-        f"need done, one after the other in the background (seconds each: "
+        f"need done, one after the other in the background, each in a child process that sends the value back "
+        f"(seconds each, the transfer included: "
         + ", ".join(f"{k} {v:.2f}" for k, v in derived.items() if v is not None)
         + "); the requests were sent after that. Requests are sequential over one keep-alive connection from this "
         "process; latency is as the client sees it. Percentiles are nearest-rank.",
