@@ -247,13 +247,17 @@ class _Executor:
         """How the process ended, for the error message (it has ended or is about to)."""
         with contextlib.suppress(Exception):
             self.process.join(1.0)
-        code = self.process.exitcode
-        if code is None:
-            return "it stopped answering"
-        if code < 0:
-            with contextlib.suppress(ValueError):
-                return f"it was ended by {signal.Signals(-code).name}"
-        return f"it exited with status {code}"
+        return how_it_ended(self.process.exitcode)
+
+
+def how_it_ended(exitcode: int | None) -> str:
+    """A child process's end, from its exit code, for error messages."""
+    if exitcode is None:
+        return "it stopped answering"
+    if exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"it was ended by {signal.Signals(-exitcode).name}"
+    return f"it exited with status {exitcode}"
 
 
 _TIMED_OUT: Reply = (-1, memoryview(b""))

@@ -18,13 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import pickle
-import signal
 import traceback
 from multiprocessing.connection import Connection
 from typing import Awaitable, Callable, TypeVar
 
 from ..errors import LexgraphError, StoreUnavailable
-from ..executor import PROCESSES
+from ..executor import PROCESSES, how_it_ended
 
 T = TypeVar("T")
 Builder = Callable[..., Awaitable[T]]
@@ -77,7 +76,7 @@ async def build_in_child(store_dir: str, builder: Builder[T]) -> T:
         message = await asyncio.shield(reading)
     except EOFError:
         await asyncio.to_thread(process.join, 5.0)
-        raise StoreUnavailable(f"building {name} in a child process failed: {_how_it_ended(process.exitcode)}") from None
+        raise StoreUnavailable(f"building {name} in a child process failed: {how_it_ended(process.exitcode)}") from None
     finally:
         with contextlib.suppress(Exception):
             process.kill()
@@ -92,11 +91,3 @@ async def build_in_child(store_dir: str, builder: Builder[T]) -> T:
         raise pickle.loads(payload)
     raise StoreUnavailable(f"building {name} in a child process failed:\n{bytes(payload).decode(errors='replace')}")
 
-
-def _how_it_ended(code: int | None) -> str:
-    if code is None:
-        return "it stopped answering"
-    if code < 0:
-        with contextlib.suppress(ValueError):
-            return f"it was ended by {signal.Signals(-code).name}"
-    return f"it exited with status {code}"
