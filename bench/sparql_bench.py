@@ -269,12 +269,15 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 
 def tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its living descendants."""
+    """CPU seconds (user + system) used so far by a process and its descendants: the living
+    ones, and those that ended and were reaped (their parent's cutime and cstime). Without the
+    ended ones, a child that exits during a measurement (lexgraph builds each derived value in
+    a child process) would take its CPU out of the sum, and a busy server would look idle."""
     total = 0
     for p in tree_pids(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
         except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
             continue
     return total / _TICK
