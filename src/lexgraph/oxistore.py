@@ -58,12 +58,6 @@ def select_rows(store: ox.Store, query: str) -> Iterator[dict[str, str | None]]:
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def count_triples(store: ox.Store, graph_iri: str) -> int:
-    """The number of triples in one named graph of ``store``."""
-    (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")  # type: ignore[misc]
-    return int(row["n"].value)
-
-
 @contextmanager
 def quiet_literals() -> Iterator[None]:
     """rdflib logs every ill-typed literal it reads (a date such as "May 2001"^^xsd:date): the
