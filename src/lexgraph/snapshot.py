@@ -1,7 +1,8 @@
 """Values derived from the store, kept between requests and replaced whole when it changes.
 
 The graph view, the label index behind search and entity pages, and the ontology catalogue
-each take a while to read from a big store, so the service keeps them. A :class:`Snapshot`
+each take a while to read from a big store, so the service keeps them; each is built through
+the store's :meth:`~lexgraph.store.base.GraphStore.derive`. A :class:`Snapshot`
 builds its value on first use (once, however many requests ask at the same time) and, when
 the store changes, builds a new one while readers go on using the old one, then swaps it in
 with one assignment: a request sees the old value or the new one, never half of a change.
@@ -55,6 +56,8 @@ class Snapshot(Generic[T]):
 
     async def _build(self) -> T:
         started = time.perf_counter()
-        value = await self._builder(self._store)
+        # Through the store's derive: over the embedded store, a child process builds the value
+        # and the web process keeps the value alone, not the memory its build went through.
+        value = await self._store.derive(self._builder)
         self.build_seconds = round(time.perf_counter() - started, 3)
         return value

@@ -52,13 +52,11 @@ class ServiceState:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
-        # Built through the store's derive (a child process for the embedded store), so that
-        # the web process keeps each value and not the memory its build passed through.
-        self.view = Snapshot(self.store, lambda store: store.derive(build_view))
-        self.labels = Snapshot(self.store, lambda store: store.derive(build_index))
-        self.catalog = Snapshot(self.store, lambda store: store.derive(build_catalog))
-        self.timelines = Snapshot(self.store, lambda store: store.derive(build_timeline_index))
-        self.overview = Snapshot(self.store, lambda store: store.derive(overview))
+        self.view = Snapshot(self.store, build_view)
+        self.labels = Snapshot(self.store, build_index)
+        self.catalog = Snapshot(self.store, build_catalog)
+        self.timelines = Snapshot(self.store, build_timeline_index)
+        self.overview = Snapshot(self.store, overview)
 
     async def refresh_graphs(self) -> None:
         self.graphs = frozenset(await self.store.graph_names())
