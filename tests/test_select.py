@@ -17,12 +17,17 @@ _:x ex:p ex:c .
 """
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
-    folder = tmp_path_factory.mktemp("select")
-    (folder / "d.ttl").write_text(DATA, encoding="utf-8")
+def store_of(tmp_path_factory: pytest.TempPathFactory, name: str, turtle: str) -> EmbeddedStore:
+    """An embedded store (not started) of ``turtle`` in one graph."""
+    folder = tmp_path_factory.mktemp(name)
+    (folder / "d.ttl").write_text(turtle, encoding="utf-8")
     build_store(folder / "store", [SourceFile(folder / "d.ttl", "http://example.org/g")])
     return EmbeddedStore(folder / "store", 1)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
+    return store_of(tmp_path_factory, "select", DATA)
 
 
 def run(store: EmbeddedStore, work):  # type: ignore[no-untyped-def]
@@ -84,10 +89,7 @@ _:x ex:p "from a blank node" .
 
 @pytest.fixture(scope="module")
 def terms_store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
-    folder = tmp_path_factory.mktemp("terms")
-    (folder / "d.ttl").write_text(TERMS, encoding="utf-8")
-    build_store(folder / "store", [SourceFile(folder / "d.ttl", "http://example.org/g")])
-    return EmbeddedStore(folder / "store", 1)
+    return store_of(tmp_path_factory, "terms", TERMS)
 
 
 def test_select_lines_and_cell_term_read_what_json_reads(terms_store: EmbeddedStore) -> None:
