@@ -14,7 +14,7 @@ import pytest
 from lexgraph.api.html_pages import entity_description, entity_page, html_response
 from lexgraph.entity import Claim, Entity, Evidence, Fact, Ref, Value
 
-from .browser import chromium
+from .browser import chromium, wait_for
 from .servers import Server
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
@@ -171,6 +171,9 @@ def test_a_reader_follows_links_between_entity_pages(browser, embedded_server: S
     box = browser.find_element(By.CSS_SELECTOR, "header input[name=q]")
     box.send_keys("on arbitration")
     box.submit()
+    # submit() returns before the results page has loaded (seen once under a full suite's load:
+    # the old page was searched for hits); wait for the new page's list of hits.
+    wait_for(browser, "return document.querySelector('ol.hits li a')", "the search results page")
     first = browser.find_element(By.CSS_SELECTOR, "ol.hits li a")
     assert first.get_attribute("href") == embedded_server.url + "/id/act/kz/arbitration-law-2016"
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
