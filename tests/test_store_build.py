@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from lexgraph.errors import RdfSyntaxError, UsageError
+from lexgraph.store import embedded
 from lexgraph.store.embedded import GRAPH_BASE, SourceFile, build_store, source_files
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,3 +42,19 @@ def test_an_existing_store_is_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not empty"):
         build_store(target, [])
     assert (target / "keep.txt").exists()
+
+
+def test_a_built_store_is_flushed_and_compacted_before_it_is_served(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compaction (``settle``) makes every later read faster; it must not change what the store holds."""
+    settled: list[int] = []
+
+    def spy(store: ox.Store) -> None:
+        real_settle(store)
+        settled.append(len(store))
+
+    real_settle = embedded.settle
+    monkeypatch.setattr(embedded, "settle", spy)
+    counts = build_store(tmp_path / "store", source_files([REPO / "ontology", REPO / "data"], REPO))
+    assert settled == [sum(counts.values())]
+    assert len(ox.Store.read_only(str(tmp_path / "store"))) == sum(counts.values())

@@ -167,15 +167,21 @@ def write_graph(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: Format) -> 
 
 # --- one entry point ---------------------------------------------------------------------
 
+def solutions_answer(result: ox.QuerySolutions, solutions: Sequence[ox.QuerySolution], capped: bool,
+                     fmt: Format) -> Answer:
+    """Serialise ``solutions``, the rows taken from ``result``."""
+    variables = [v.value for v in result.variables]
+    rows = [[solution[v] for v in variables] for solution in solutions]
+    return Answer(write_solutions(variables, rows, fmt), fmt.content_type, len(rows), capped)
+
+
 def answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | bool, fmt: Format, limit: int) -> Answer:
     """Serialise whatever a query returned, capped at ``limit`` rows or triples."""
     if isinstance(result, (ox.QueryBoolean, bool)):
         return Answer(write_boolean(bool(result), fmt), fmt.content_type, 1, False)
     if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
         solutions, capped = _take(result, limit)
-        rows = [[solution[v] for v in variables] for solution in solutions]
-        return Answer(write_solutions(variables, rows, fmt), fmt.content_type, len(rows), capped)
+        return solutions_answer(result, solutions, capped, fmt)
     triples, capped = _take(result, limit)
     if fmt.datasets:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]

@@ -12,6 +12,7 @@ from typing import Collection
 from .config import Settings
 from .errors import UnknownGraph, UsageError
 from .media import Format, negotiate
+from .one_pattern import is_one_pattern
 from .sparql_guard import QueryLimits, inspect_query
 from .store.base import QueryRequest
 
@@ -80,4 +81,5 @@ def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_grap
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         dataset=bool(default_graphs or named_graphs),
+        one_pattern=not (default_graphs or named_graphs) and is_one_pattern(call.query),
     )

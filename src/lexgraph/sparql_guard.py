@@ -197,34 +197,39 @@ _CHARS_U = _BASE + "_"
 _CHARS = _CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _ESC = r"\\[tbnrf\"'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-_STRING = (
+STRING = (
     rf"'''(?>(?:''|')?(?:[^'\\]|{_ESC}))*+'''"
     rf'|"""(?>(?:""|")?(?:[^"\\]|{_ESC}))*+"""'
     rf"|'(?:[^'\\\n\r]|{_ESC})*+'"
     rf'|"(?:[^"\\\n\r]|{_ESC})*+"'
 )
-_PN_PREFIX = rf"[{_BASE}][{_CHARS}]*+(?:\.+[{_CHARS}]++)*+"
+PN_PREFIX = rf"[{_BASE}][{_CHARS}]*+(?:\.+[{_CHARS}]++)*+"
 # spargebra's PN_LOCAL takes at most one run of dots inside a local name: ex:a.b.c is ex:a.b
-_PN_LOCAL = rf"(?:[{_CHARS_U}:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*+(?:\.+(?:[{_CHARS}:]|{_PLX})++)?+"
+PN_LOCAL = rf"(?:[{_CHARS_U}:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*+(?:\.+(?:[{_CHARS}:]|{_PLX})++)?+"
+VAR = rf"[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*+"
+SKIP = r"(?:[\x20\t\r\n]++|#[^\r\n]*+)++"
+"""White space and comments: exactly what Oxigraph skips (see the module docstring)."""
+NUMBER = r"(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+"
+LANGTAG = r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*+(?:--[A-Za-z]+)?"
 _TOKEN = re.compile(
-    r"(?P<skip>(?:[\x20\t\r\n]+|#[^\r\n]*)+)"
-    rf"|(?P<str>{_STRING})"
-    rf"|(?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*+)"
+    rf"(?P<skip>{SKIP})"
+    rf"|(?P<str>{STRING})"
+    rf"|(?P<var>{VAR})"
     rf"|(?P<bnode>_:[{_CHARS_U}0-9][{_CHARS}]*+(?:\.+[{_CHARS}]++)*+)"
-    rf"|(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)"
+    rf"|(?P<pname>(?:{PN_PREFIX})?:(?:{PN_LOCAL})?)"
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*+)"
-    r"|(?P<num>(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)"
-    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*+(?:--[A-Za-z]+)?)"
+    rf"|(?P<num>{NUMBER})"
+    rf"|(?P<lang>{LANGTAG})"
     r"|(?P<lt><)|(?P<gt>>)|(?P<dt>\^\^)"
     r"|(?P<op>\|\||&&|!=|[=+\-*/|^!?])"
     r"|(?P<open>[{(\[])|(?P<close>[})\]])|(?P<sep>[.;,])"
     r"|(?P<other>[\s\S])"
 )
-# An IRI as Oxigraph may accept it, without (_IRI_CLEAN) or with (_IRI_LIKE) the characters
+# An IRI as Oxigraph may accept it, without (_IRI_CLEAN) or with (IRI_LIKE) the characters
 # that would start a comment, a string or a bracket if the '<' were the less-than operator.
 _IRI_CHAR = r"[^>\x00-\x20\"<{}|^`\\#'()\[\]]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _IRI_CLEAN = re.compile(rf"<(?:{_IRI_CHAR})*+>")
-_IRI_LIKE = re.compile(rf"<(?:{_IRI_CHAR}|[#'()\[\]])*+>")
+IRI_LIKE = re.compile(rf"<(?:{_IRI_CHAR}|[#'()\[\]])*+>")
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 # What an open bracket holds. TOP is the query outside any bracket.
@@ -374,7 +379,7 @@ def _scan(text: str, limits: QueryLimits | None) -> _Scan:
                         refuse(QueryRefused, "SERVICE is not allowed: this endpoint never contacts other servers", pos)
                     kind, tok, end = "iri", clean.group(), clean.end()
                 else:
-                    if _IRI_LIKE.match(text, pos):
+                    if IRI_LIKE.match(text, pos):
                         refuse(QueryRefused, "cannot tell whether '<' starts an IRI or is the less-than operator "
                                "here; put a space after '<' when it compares", pos)
                     kind = tok = "<"

@@ -21,10 +21,15 @@ from ..results import Answer, write_graph
 from .base import GraphStore, QueryRequest, T
 from .child_build import build_in_child
 from .entailed import ENTAILED_GRAPH, Entailment, entailed_triples, materialise
-from .oxigraph_run import run_on_store
+from .oxigraph_run import run_if_small, run_on_store
 from .select import ask, graph_names
 
 GRAPH_BASE = BASE_IRI + "graph/"
+ROWS_IN_PROCESS = 64
+"""A one-pattern query (``QueryRequest.one_pattern``) is answered in the web process, on the
+event loop, when it has at most this many rows: reading them costs about as many index steps
+(:mod:`lexgraph.one_pattern`), tens of microseconds, against hundreds for the trip to an
+executor. One with more rows goes to an executor after that much work."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,8 @@ def load_file(store: ox.Store, f: SourceFile) -> None:
 def load_files(store: ox.Store, files: Sequence[SourceFile], on_progress: Callable[[int, int], None] | None,
                entailment: Entailment) -> None:
     """Load ``files`` in order (:func:`load_file`), reporting bytes done of bytes in all, then
-    rebuild the entailed graph and flush: what a new store and a kept store's update share."""
+    rebuild the entailed graph and :func:`settle` the store: what a new store and a kept
+    store's update share."""
     total = sum(f.path.stat().st_size for f in files)
     done = 0
     for f in files:
@@ -107,7 +113,17 @@ def load_files(store: ox.Store, files: Sequence[SourceFile], on_progress: Callab
         if on_progress:
             on_progress(done, total)
     materialise(store, entailment)
+    settle(store)
+
+
+def settle(store: ox.Store) -> None:
+    """Flush and compact a store that was just written, before it is served.
+
+    Loading and entailing leave dozens of overlapping files that every read then merges;
+    compacted, a scan over all labels ran in 61 ms instead of 99 ms at a million triples
+    (pyoxigraph 0.5.13), for 1.3 s of compaction."""
     store.flush()
+    store.optimize()
 
 
 def count_graphs(store: ox.Store, graphs: Iterable[str] | None = None) -> dict[str, int]:
@@ -190,6 +206,10 @@ class EmbeddedStore:
         self._reader = await asyncio.to_thread(ox.Store.read_only, str(self.store_dir))
 
     async def query(self, request: QueryRequest) -> Answer:
+        if request.one_pattern and self._reader is not None:
+            small = run_if_small(self._reader, request, ROWS_IN_PROCESS)
+            if small is not None:
+                return small
         if request.whole and self._reader is not None:
             try:
                 return await asyncio.wait_for(asyncio.to_thread(run_on_store, self._reader, request), request.timeout_s)

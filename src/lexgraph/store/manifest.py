@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..files import open_rdf, syntax_error
-from .embedded import SourceFile, build_store, count_graphs, load_files
+from .embedded import SourceFile, build_store, count_graphs, load_files, settle
 from .entailed import ENTAILED_GRAPH, Entailment, materialise
 
 VERSION = 1
@@ -276,7 +276,7 @@ def _entail_again(store_dir: Path, manifest: Manifest, entailment: Entailment) -
     store = ox.Store(str(store_dir))
     try:
         n = materialise(store, entailment)
-        store.flush()
+        settle(store)
     finally:
         store = None  # type: ignore[assignment]  # closes it: the executors open it read-only
     counts = {g: c for g, c in manifest.graphs.items() if g != ENTAILED_GRAPH} | ({ENTAILED_GRAPH: n} if n else {})

@@ -5,16 +5,43 @@ The embedded store's executor processes call this; so do the CLI and the tests.
 
 from __future__ import annotations
 
+from itertools import islice
+
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
-from ..results import RESULTS_FORMATS, Answer, answer
+from ..results import RESULTS_FORMATS, Answer, answer, solutions_answer
 from .base import QueryRequest
 
 
 def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
     """Evaluate ``request`` on ``store``; the default graph is the union of all graphs
     unless the request names its dataset (see ``QueryRequest.dataset``)."""
+    result = _evaluate(store, request)
+    try:
+        if request.whole and isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            body = result.serialize(format=RESULTS_FORMATS[request.format.name])
+            return Answer(body or b"", request.format.content_type, -1, False)
+        return answer(result, request.format, request.max_results)
+    except SyntaxError as exc:
+        raise syntax_error(str(exc)) from None
+
+
+def run_if_small(store: ox.Store, request: QueryRequest, rows: int) -> Answer | None:
+    """The answer of a one-pattern query (``request.one_pattern``) if it has at most
+    ``rows`` rows, else None, having read only ``rows + 1`` of them: for such a query that
+    bounds the work done here (see :mod:`lexgraph.one_pattern`)."""
+    result = _evaluate(store, request)
+    if not isinstance(result, ox.QuerySolutions):
+        return answer(result, request.format, request.max_results)
+    solutions = list(islice(result, min(rows, request.max_results) + 1))
+    if len(solutions) > rows:
+        return None
+    capped = len(solutions) > request.max_results
+    return solutions_answer(result, solutions[:request.max_results], capped, request.format)
+
+
+def _evaluate(store: ox.Store, request: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     kwargs: dict[str, object] = {}
     if request.dataset:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
@@ -22,11 +49,7 @@ def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
     else:
         kwargs["use_default_graph_as_union"] = True
     try:
-        result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
-        if request.whole and isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-            body = result.serialize(format=RESULTS_FORMATS[request.format.name])
-            return Answer(body or b"", request.format.content_type, -1, False)
-        return answer(result, request.format, request.max_results)
+        return store.query(request.query, **kwargs)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise syntax_error(str(exc)) from None
 
