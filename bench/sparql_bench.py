@@ -1206,7 +1206,9 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "With the cache on, an answer is cached the first time its parameter value is asked; the rotation has at most "
         f"{ROTATION} values, so wherever a run makes many more requests than that (compare the req/s columns), the "
-        "cache-on figures measure lexgraph's cached path. The cache-off figures measure query evaluation.",
+        "cache-on figures measure lexgraph's cached path. The cache-off figures measure query evaluation: in an "
+        "executor process, except for the lookup, which is one triple pattern with a one-row answer and so is answered "
+        "in the web process (`lexgraph.one_pattern`, issue 14).",
         "",
         "Once every server has started, the benchmark waits until all of them are idle (lexgraph builds its indexes in "
         "the background after start; runs before this change could overlap one service's warm-up with another's "

@@ -216,11 +216,16 @@ def serve(
             _check_before_serving(settings)
         from .api.http_protocol import PROTOCOL
 
-        uvicorn.run(
-            "lexgraph.api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-            workers=settings.workers, access_log=access_log, log_level="info", timeout_graceful_shutdown=5,
-            http=PROTOCOL, server_header=False,
-        )
+        config = dict(app="lexgraph.api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+                      access_log=access_log, log_level="info", timeout_graceful_shutdown=5, http=PROTOCOL,
+                      server_header=False)
+        if settings.workers == 1:
+            uvicorn.run(**config)  # type: ignore[arg-type]
+        else:
+            from .api.workers import Workers
+
+            with user_errors():
+                Workers(uvicorn.Config(workers=settings.workers, **config), settings.workers).run()  # type: ignore[arg-type]
     finally:
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)

@@ -110,6 +110,7 @@ def _read_exactly(fd: int, size: int) -> bytes:
 
 def _executor_main(store_dir: str, conn: Connection, limits: ExecutorLimits) -> None:
     """Child process: shut itself in, open the store read-only, then answer requests one at a time."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool ends it; Ctrl+C reaches the whole process group
     import pyoxigraph as ox
 
     from .sandbox import enter_sandbox, limit_address_space

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import pickle
+import signal
 import traceback
 from multiprocessing.connection import Connection
 from typing import Awaitable, Callable, TypeVar
@@ -35,6 +36,7 @@ _VALUE, _ERROR, _FAILED = b"v", b"e", b"f"
 def _child_main(store_dir: str, builder: Builder[T], conn: Connection) -> None:
     """Child process: open the store read-only (no executors: the builders' reads are all
     lexgraph's own, which run on the store's in-process handle), build, send the value."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent ends it; Ctrl+C reaches the whole process group
     from .embedded import EmbeddedStore
 
     async def build() -> T:
