@@ -28,8 +28,9 @@ GRAPH_BASE = BASE_IRI + "graph/"
 ROWS_IN_PROCESS = 64
 """A one-pattern query (``QueryRequest.one_pattern``) is answered in the web process, on the
 event loop, when it has at most this many rows: reading them costs about as many index steps
-(:mod:`lexgraph.one_pattern`), tens of microseconds, against hundreds for the trip to an
-executor. One with more rows goes to an executor after that much work."""
+(:mod:`lexgraph.one_pattern`). Measured in the service at 100k triples, a one-row lookup took
+the web process about 0.1 ms this way, where the trip to an executor cost the two processes
+about 0.35 ms of CPU. One with more rows goes to an executor after that much work."""
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,10 @@ def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
     """Evaluate ``request`` on ``store``; the default graph is the union of all graphs
     unless the request names its dataset (see ``QueryRequest.dataset``)."""
     result = _evaluate(store, request)
-    try:
-        if request.whole and isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-            body = result.serialize(format=RESULTS_FORMATS[request.format.name])
-            return Answer(body or b"", request.format.content_type, -1, False)
-        return answer(result, request.format, request.max_results)
-    except SyntaxError as exc:
-        raise syntax_error(str(exc)) from None
+    if request.whole and isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+        body = result.serialize(format=RESULTS_FORMATS[request.format.name])
+        return Answer(body or b"", request.format.content_type, -1, False)
+    return answer(result, request.format, request.max_results)
 
 
 def run_if_small(store: ox.Store, request: QueryRequest, rows: int) -> Answer | None:
