@@ -7,7 +7,6 @@ LIMIT, no OFFSET."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from lexgraph.results import Answer
 from lexgraph.sparql import SparqlCall, prepare
 from lexgraph.store.embedded import ROWS_IN_PROCESS, EmbeddedStore, build_store, source_files
 from lexgraph.store.oxigraph_run import run_if_small, run_on_store
+from test_child_build import with_store
 
 PROPERTY = settings(max_examples=400, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -183,17 +183,6 @@ def request_for(query: str, settings: Settings, timeout: str | None = None, acce
     return prepare(SparqlCall(query, timeout=timeout), accept, settings, set())
 
 
-def on_store(store_dir: Path, scenario):  # type: ignore[no-untyped-def]
-    async def main():  # type: ignore[no-untyped-def]
-        store = EmbeddedStore(store_dir, executors=1)
-        await store.start()
-        try:
-            return await scenario(store)
-        finally:
-            await store.close()
-    return asyncio.run(main())
-
-
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"])
 @pytest.mark.parametrize("query", SMALL)
 def test_an_answer_given_in_the_web_process_is_the_executors_answer(store_dir: Path, settings: Settings,
@@ -204,7 +193,7 @@ def test_an_answer_given_in_the_web_process_is_the_executors_answer(store_dir: P
     async def both(store: EmbeddedStore) -> tuple[Answer, Answer]:
         return await store.query(request), await store.pool.run(request)
 
-    here, there = on_store(store_dir, both)
+    here, there = with_store(store_dir, both)
     assert here == there
 
 
@@ -222,7 +211,7 @@ def test_a_small_answer_needs_no_executor_and_a_large_one_goes_to_one(store_dir:
             return answer, exc
         return answer, None
 
-    answer, refused = on_store(store_dir, without_executors)
+    answer, refused = with_store(store_dir, without_executors)
     assert answer.count == 1 and b"Trade-Related Aspects of Intellectual Property" in answer.body
     assert isinstance(refused, ServerBusy)
 
