@@ -88,8 +88,8 @@ class Workers:
             self._stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        for sig in self.signals[:1]:
-            signal.raise_signal(sig)
+        if self.signals:
+            signal.raise_signal(self.signals[0])
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.signals.append(signum)

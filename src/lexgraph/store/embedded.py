@@ -187,7 +187,8 @@ class EmbeddedStore:
     """The default store: on-disk pyoxigraph, read-only.
 
     Queries from users go to a pool of executor processes, which can be killed when a query
-    runs past its time limit. lexgraph's own reads (``QueryRequest.whole``: timelines, pages,
+    runs past its time limit; only a one-pattern query with a small answer, whose work is
+    bounded by its form, is answered here (:data:`ROWS_IN_PROCESS`). lexgraph's own reads (``QueryRequest.whole``: timelines, pages,
     the graph view) are known queries, so they run in threads of this process on its own
     read-only handle: no pipe to cross, one shared cache. They do not run at once, though:
     pyoxigraph keeps the GIL while it evaluates and serialises an answer (measured at a million
