@@ -1,4 +1,4 @@
-"""uvicorn's HTTP protocols with two things lexgraph needs below the app.
+"""uvicorn's HTTP protocols with what lexgraph needs below the app.
 
 * JSON answers to requests uvicorn cannot parse: it answers a malformed request (bad request
   line, bad header, bad chunking) itself, before the app sees it, in plain text; every error
@@ -7,6 +7,7 @@
   that opens connections and sends nothing, or trickles its headers, would hold them all.
   Headers not complete within ``LEXGRAPH_BODY_TIMEOUT_S`` get a JSON 408 and the connection
   is closed (the body has the same deadline, enforced by the query endpoint).
+* A response's head and body in one write (:class:`HeadWithBody`; httptools only).
 """
 
 from __future__ import annotations
@@ -36,6 +37,48 @@ def json_error(transport: Any, status: bytes, code: str, message: str) -> None:
                               (b"connection", b"close")], cross_origin=False)
     transport.write(b"HTTP/1.1 " + status + b"\r\n" + b"".join(n + b": " + v + b"\r\n" for n, v in headers) + b"\r\n" + body)
     transport.close()
+
+
+class HeadWithBody:
+    """A response's transport as uvicorn's request cycle sees it: the head (status line and
+    headers, the cycle's first write) is held back and leaves with the first bytes of the body
+    in one write, as one TCP segment, instead of two. Each write is a system call that also
+    wakes the client; for a small answer the head's own write cost about a tenth of the web
+    process's time per request (py-spy, lookups at 100k triples).
+
+    Nothing waits on it: a head not followed by a body in the same turn of the event loop (a
+    HEAD request, an interim 100 Continue, a body still being computed) leaves at the next
+    turn, and before the connection is closed."""
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._head: bytes | None = None
+        self._first = True
+
+    def write(self, data: bytes) -> None:
+        if self._first:
+            self._first = False
+            self._head = data
+            self._loop.call_soon(self._flush)
+        elif self._head is not None:
+            head, self._head = self._head, None
+            self._transport.writelines((head, data))
+        else:
+            self._transport.write(data)
+
+    def _flush(self) -> None:
+        if self._head is not None:
+            head, self._head = self._head, None
+            if not self._transport.is_closing():
+                self._transport.write(head)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class _Deadlines:
@@ -118,5 +161,6 @@ else:
         def on_headers_complete(self) -> None:
             self._disarm()
             super().on_headers_complete()
+            self.cycle.transport = HeadWithBody(self.transport, self.loop)  # type: ignore[union-attr]
 
     PROTOCOL = "lexgraph.api.http_protocol:JsonErrorsHttpToolsProtocol"

@@ -10,8 +10,12 @@ from itertools import islice
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
-from ..results import RESULTS_FORMATS, Answer, answer, solutions_answer
+from ..results import RESULTS_FORMATS, Answer, answer, native_json_answer, solutions_answer
 from .base import QueryRequest
+
+NATIVE_JSON_BYTES = 8 * 1024 * 1024
+"""A JSON answer up to this size is written by pyoxigraph (:func:`native_json_answer`); a larger
+one, by our writer from at most ``max_results`` rows, after evaluating the query again."""
 
 
 def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
@@ -21,6 +25,11 @@ def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
     if request.whole and isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         body = result.serialize(format=RESULTS_FORMATS[request.format.name])
         return Answer(body or b"", request.format.content_type, -1, False)
+    if isinstance(result, ox.QuerySolutions) and request.format.name == "json":
+        found = native_json_answer(result, request.format, request.max_results, NATIVE_JSON_BYTES)
+        if found is not None:
+            return found
+        result = _evaluate(store, request)  # too large for it: evaluated again, capped below
     return answer(result, request.format, request.max_results)
 
 
