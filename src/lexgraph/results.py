@@ -3,7 +3,8 @@
 Every answer passes through here, whichever store produced it: solutions or triples are
 taken up to the server's maximum plus one, so a capped answer is known to be capped and is
 marked as such, never silently cut. Graphs are written by pyoxigraph's serialisers;
-solutions by the small writers below, which follow the W3C SPARQL 1.1 result formats.
+solutions by the small writers below, which follow the W3C SPARQL 1.1 result formats, or, for
+JSON that fits the cap, by pyoxigraph's writer, which gives the same bytes for less CPU.
 """
 
 from __future__ import annotations
