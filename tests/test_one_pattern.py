@@ -227,6 +227,8 @@ def test_reading_stops_after_one_row_more_than_asked(store_dir: Path, settings: 
     answer = run_if_small(store, capped, ROWS_IN_PROCESS)
     assert answer == run_on_store(store, capped)
     assert answer is not None and answer.count == 3 and answer.capped
+    at_the_cap = dataclasses.replace(request, max_results=ROWS_IN_PROCESS)  # a capped answer fits here
+    assert run_if_small(store, at_the_cap, ROWS_IN_PROCESS) == run_on_store(store, at_the_cap)
 
 
 def test_a_dataset_is_never_answered_in_the_web_process(settings: Settings) -> None:

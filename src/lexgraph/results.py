@@ -55,7 +55,8 @@ class Answer:
     capped: bool
 
 
-def _take(items: Iterable[object], limit: int) -> tuple[list, bool]:
+def take(items: Iterable[object], limit: int) -> tuple[list, bool]:
+    """Up to ``limit`` items, and whether there were more (one more is read to know)."""
     taken = list(islice(items, limit + 1))
     if len(taken) > limit:
         return taken[:limit], True
@@ -221,9 +222,9 @@ def answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | bool,
     if isinstance(result, (ox.QueryBoolean, bool)):
         return Answer(write_boolean(bool(result), fmt), fmt.content_type, 1, False)
     if isinstance(result, ox.QuerySolutions):
-        solutions, capped = _take(result, limit)
+        solutions, capped = take(result, limit)
         return solutions_answer(result, solutions, capped, fmt)
-    triples, capped = _take(result, limit)
+    triples, capped = take(result, limit)
     if fmt.datasets:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     return Answer(write_graph(triples, fmt), fmt.content_type, len(triples), capped)

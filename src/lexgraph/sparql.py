@@ -73,6 +73,7 @@ def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_grap
     default_graphs, named_graphs = call.default_graphs, call.named_graphs
     if not (default_graphs or named_graphs):  # the protocol's parameters override the query's clauses
         default_graphs, named_graphs = shape.from_graphs, shape.from_named
+    dataset = bool(default_graphs or named_graphs)
     return QueryRequest(
         query=call.query,
         format=fmt,
@@ -80,6 +81,6 @@ def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_grap
         max_results=settings.max_results,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
-        dataset=bool(default_graphs or named_graphs),
-        one_pattern=not (default_graphs or named_graphs) and is_one_pattern(call.query),
+        dataset=dataset,
+        one_pattern=not dataset and is_one_pattern(call.query),
     )

@@ -5,12 +5,10 @@ The embedded store's executor processes call this; so do the CLI and the tests.
 
 from __future__ import annotations
 
-from itertools import islice
-
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
-from ..results import RESULTS_FORMATS, Answer, answer, native_json_answer, solutions_answer
+from ..results import RESULTS_FORMATS, Answer, answer, native_json_answer, solutions_answer, take
 from .base import QueryRequest
 
 NATIVE_JSON_BYTES = 8 * 1024 * 1024
@@ -34,17 +32,16 @@ def run_on_store(store: ox.Store, request: QueryRequest) -> Answer:
 
 
 def run_if_small(store: ox.Store, request: QueryRequest, rows: int) -> Answer | None:
-    """The answer of a one-pattern query (``request.one_pattern``) if it has at most
-    ``rows`` rows, else None, having read only ``rows + 1`` of them: for such a query that
-    bounds the work done here (see :mod:`lexgraph.one_pattern`)."""
+    """The answer of a one-pattern query (``request.one_pattern``) if it has at most ``rows``
+    rows once capped at ``request.max_results``, else None, having read at most ``rows + 1``
+    of them: for such a query that bounds the work done here (see :mod:`lexgraph.one_pattern`)."""
     result = _evaluate(store, request)
     if not isinstance(result, ox.QuerySolutions):
         return answer(result, request.format, request.max_results)
-    solutions = list(islice(result, min(rows, request.max_results) + 1))
-    if len(solutions) > rows:
+    solutions, more = take(result, min(rows, request.max_results))
+    if more and rows < request.max_results:
         return None
-    capped = len(solutions) > request.max_results
-    return solutions_answer(result, solutions[:request.max_results], capped, request.format)
+    return solutions_answer(result, solutions, more, request.format)
 
 
 def _evaluate(store: ox.Store, request: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
