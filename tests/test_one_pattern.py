@@ -18,8 +18,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Variable
 
 from lexgraph.config import Settings
-from lexgraph.errors import ServerBusy
-from lexgraph.one_pattern import is_one_pattern
+from lexgraph.errors import QuerySyntaxError, ServerBusy
+from lexgraph.one_pattern import read_one_pattern
 from lexgraph.results import Answer
 from lexgraph.sparql import SparqlCall, prepare
 from lexgraph.store.embedded import ROWS_IN_PROCESS, EmbeddedStore, build_store, source_files
@@ -95,14 +95,14 @@ def single_pattern_algebra(query: str) -> bool:
 
 @pytest.mark.parametrize("query", ACCEPTED)
 def test_one_pattern_queries_are_recognised_and_are_one_pattern(query: str) -> None:
-    assert is_one_pattern(query)
+    assert read_one_pattern(query) is not None
     assert single_pattern_algebra(query)
     ox.Store().query(query)  # a syntax error here would mean the recogniser accepts what Oxigraph refuses
 
 
 @pytest.mark.parametrize("query", REFUSED)
 def test_everything_else_is_not(query: str) -> None:
-    assert not is_one_pattern(query)
+    assert read_one_pattern(query) is None
 
 
 BASES = ["SELECT ?o WHERE { <urn:s> <urn:p> ?o }", "ASK { ?s a <urn:C> }", "SELECT * { ?s ?p 'x' } LIMIT 3",
@@ -124,7 +124,7 @@ def test_whatever_is_recognised_is_one_pattern_to_both_parsers(base: str, edits:
     for at, text in edits:
         at = min(at, len(query))
         query = query[:at] + text + query[at:]
-    if not is_one_pattern(query):
+    if read_one_pattern(query) is None:
         return
     try:
         ox.Store().query(query)
@@ -156,7 +156,7 @@ def test_one_pattern_in_any_spelling_is_recognised(case, spaces, gap, subject, p
              + "<urn:d:>" + gap + head + s[3] + (gap + case("WHERE") + s[4] if where else "") + body + s[7] + tail)
     repeated = len({t.lstrip("?$") for t in (subject, predicate, obj) if t[0] in "?$"}) < \
         len([t for t in (subject, predicate, obj) if t[0] in "?$"])
-    assert is_one_pattern(query) is not repeated, query
+    assert (read_one_pattern(query) is not None) is not repeated, query
     ox.Store().query(query)
     assert single_pattern_algebra(query) is not repeated, query
 
@@ -188,7 +188,7 @@ def request_for(query: str, settings: Settings, timeout: str | None = None, acce
 def test_an_answer_given_in_the_web_process_is_the_executors_answer(store_dir: Path, settings: Settings,
                                                                     query: str, accept: str) -> None:
     request = request_for(query, settings, accept=accept)
-    assert request.one_pattern
+    assert request.one_pattern is not None
 
     async def both(store: EmbeddedStore) -> tuple[Answer, Answer]:
         return await store.query(request), await store.pool.run(request)
@@ -200,7 +200,7 @@ def test_an_answer_given_in_the_web_process_is_the_executors_answer(store_dir: P
 def test_a_small_answer_needs_no_executor_and_a_large_one_goes_to_one(store_dir: Path, settings: Settings) -> None:
     small = request_for(SMALL[0], settings)
     large = request_for(LARGE, settings, timeout="0.5")
-    assert large.one_pattern
+    assert large.one_pattern is not None
 
     async def without_executors(store: EmbeddedStore) -> tuple[Answer, BaseException | None]:
         await store.pool.close()  # from now on, only what the web process answers itself is answered
@@ -234,4 +234,68 @@ def test_reading_stops_after_one_row_more_than_asked(store_dir: Path, settings: 
 def test_a_dataset_is_never_answered_in_the_web_process(settings: Settings) -> None:
     graph = "https://w3id.org/lexgraph/graph/data/treaties"
     call = SparqlCall(SMALL[0], default_graphs=(graph,))
-    assert not prepare(call, None, settings, {graph}).one_pattern
+    assert prepare(call, None, settings, {graph}).one_pattern is None
+
+
+# --- read from the index without the store's parser (OnePattern.terms) ------------------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _edge_store() -> ox.Store:
+    """A store with what could tell the two paths apart: a triple in several graphs and the
+    default graph, numbers stored in other spellings, language tags, escapes, typed strings."""
+    store = ox.Store()
+    s, p, q = ox.NamedNode("urn:ex:s"), ox.NamedNode("urn:ex:p"), ox.NamedNode("http://example.org/q")
+    objects = [ox.Literal("x", language="en"), ox.Literal("x"), ox.Literal("007", datatype=ox.NamedNode(XSD + "integer")),
+               ox.Literal("+7", datatype=ox.NamedNode(XSD + "integer")), ox.Literal("1.50", datatype=ox.NamedNode(XSD + "decimal")),
+               ox.Literal("-2.5e3", datatype=ox.NamedNode(XSD + "double")), ox.Literal('a"b'), ox.Literal("a\nb"),
+               ox.Literal("x", datatype=ox.NamedNode("urn:t")), ox.NamedNode("urn:ex:o"), ox.NamedNode("urn:ex:C")]
+    for graph in (ox.NamedNode("urn:g:1"), ox.NamedNode("urn:g:2"), ox.DefaultGraph()):
+        for o in objects:
+            store.add(ox.Quad(s, p, o, graph))
+    store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("urn:ex:C")))
+    store.add(ox.Quad(ox.NamedNode("urn:ex:t"), q, ox.Literal("x", language="en-gb"), ox.NamedNode("urn:g:1")))
+    return store
+
+
+EDGE_STORE = _edge_store()
+PROLOGUES = st.sampled_from(["", "PREFIX ex: <urn:ex:> ", "PREFIX ex: <urn:ex:> PREFIX : <http://example.org/> ",
+                             "PREFIX ex: <urn:ex:> PREFIX ex: <urn:other:> ", "BASE <urn:ex:> PREFIX ex: <urn:ex:> ",
+                             "PREFIX ex: <ex> ", f"PREFIX xsd: <{XSD}> PREFIX ex: <urn:ex:> "])
+NAMES = ["?s", "$o", "?x", "<urn:ex:s>", "ex:s", "ex:p", "ex:t", ":q", "<http://example.org/q>", "<urn:ex:o>", "ex:o",
+         "ex:C", "nope:s", "<http://a:b/>", "<s>", "ex:a-b", "ex:\\-s", "ex:s%20", "<urn:ex:\\u0073>"]
+PLAIN_OBJECTS = ['"x"', "'x'", '"x"@en', '"x"@EN', '"x"@en-GB', '"x"@en--ltr', '"a\\"b"', "'a\"b'", '"a\\nb"', '"x"^^<urn:t>',
+                 '"007"^^xsd:integer', '"7"^^<http://www.w3.org/2001/XMLSchema#integer>', '"+7"^^xsd:integer', '"07"^^xsd:integer', "7", "007", "+7", "-7",
+                 "1.5", "1.50", "-2.5e3", "-2500.0e0", '"""x"""', "'''x'''", '"x"^^ex:t', '"x\\u0020"', "'it\\'s'"]
+
+
+@settings(PROPERTY, max_examples=2000)
+@given(prologue=PROLOGUES, subject=st.sampled_from(NAMES), predicate=st.sampled_from(NAMES + ["a"]),
+       obj=st.sampled_from(NAMES + PLAIN_OBJECTS),
+       select=st.sampled_from(["ASK", "SELECT *", "SELECT ?s", "SELECT ?o ?s", "SELECT ?x ?x", "SELECT ?unused $o"]),
+       limit=st.sampled_from(["", " LIMIT 0", " LIMIT 2", " LIMIT 99999999999999999999999"]),
+       rows=st.sampled_from([2, ROWS_IN_PROCESS]), cap=st.sampled_from([1, 5, 10_000]),
+       fmt=st.sampled_from(["application/sparql-results+json", "text/csv", "application/sparql-results+xml",
+                            "text/tab-separated-values"]))
+def test_a_pattern_read_from_the_index_answers_as_the_store_evaluates_it(  # type: ignore[no-untyped-def]
+        settings: Settings, prologue, subject, predicate, obj, select, limit, rows, cap, fmt) -> None:
+    query = f"{prologue}{select} WHERE {{ {subject} {predicate} {obj} }}{'' if select == 'ASK' else limit}"
+    pattern = read_one_pattern(query)
+    if pattern is None:
+        return
+    request = dataclasses.replace(request_for(query, settings, accept=fmt), max_results=cap)
+    evaluated = dataclasses.replace(request, one_pattern=dataclasses.replace(pattern, terms=None))
+    try:
+        expected = run_if_small(EDGE_STORE, evaluated, rows)
+    except QuerySyntaxError:
+        assert pattern.terms is None, query  # what the store's parser refuses is never answered without it
+        return
+    assert run_if_small(EDGE_STORE, request, rows) == expected, query
+
+
+def test_plain_spellings_are_read_from_the_index(settings: Settings) -> None:
+    """The bench's lookups and the editor's examples are spelt plainly: the fast path is taken."""
+    for query in SMALL + [SKOS + "SELECT ?s { ?s skos:prefLabel 'TRIPS'@en }", "SELECT * { ?s a <urn:C> } LIMIT 3"]:
+        pattern = read_one_pattern(query)
+        assert pattern is not None and pattern.terms is not None, query

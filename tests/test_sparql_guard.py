@@ -15,6 +15,7 @@ import pytest
 from hostile_corpus import service_and_load_spellings
 from lexgraph import sparql_guard
 from lexgraph.config import Settings, load_settings
+from lexgraph.digest_memo import DigestMemo
 from lexgraph.errors import PayloadTooLarge
 from lexgraph.sparql_guard import (
     QueryForm,
@@ -426,15 +427,14 @@ def test_every_shipped_query_passes_with_the_default_settings() -> None:
 
 
 def test_accepted_queries_are_cached_by_digest_never_by_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sparql_guard, "_CACHE", type(sparql_guard._CACHE)())
-    monkeypatch.setattr(sparql_guard, "_CACHE_SIZE", 3)
+    monkeypatch.setattr(sparql_guard, "_CHECKED", DigestMemo(3))
     queries = [f"SELECT * {{ ?s ?p {i} }}" for i in range(5)]
     first = shape(queries[0])
     assert shape(queries[0]) is first
     for query in queries:
         shape(query)
-    assert len(sparql_guard._CACHE) == 3
-    for digest, limits in sparql_guard._CACHE:
+    assert len(sparql_guard._CHECKED.keys()) == 3
+    for digest, limits in sparql_guard._CHECKED.keys():  # type: ignore[misc]
         assert isinstance(digest, bytes) and len(digest) == 32 and limits == LIMITS
 
 

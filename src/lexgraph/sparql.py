@@ -12,7 +12,7 @@ from typing import Collection
 from .config import Settings
 from .errors import UnknownGraph, UsageError
 from .media import Format, negotiate
-from .one_pattern import is_one_pattern
+from .one_pattern import read_one_pattern
 from .sparql_guard import QueryLimits, inspect_query
 from .store.base import QueryRequest
 
@@ -82,5 +82,5 @@ def prepare(call: SparqlCall, accept: str | None, settings: Settings, known_grap
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         dataset=dataset,
-        one_pattern=not dataset and is_one_pattern(call.query),
+        one_pattern=None if dataset else read_one_pattern(call.query),
     )

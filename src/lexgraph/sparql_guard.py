@@ -60,14 +60,12 @@ against the store's graph names; a store never fetches them.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from .digest_memo import DigestMemo, text_digest
 from .errors import PayloadTooLarge, UserError
 
 if TYPE_CHECKING:
@@ -595,9 +593,7 @@ def _position(text: str, at: int) -> tuple[int, int]:
     return text.count("\n", 0, at) + 1, at - line_start + 1
 
 
-_CACHE: OrderedDict[tuple[bytes, QueryLimits], QueryShape] = OrderedDict()
-_CACHE_SIZE = 4096
-_CACHE_LOCK = threading.Lock()
+_CHECKED: DigestMemo[QueryShape] = DigestMemo(4096)
 
 
 def inspect_query(query: str, limits: QueryLimits) -> QueryShape:
@@ -613,17 +609,11 @@ def inspect_query(query: str, limits: QueryLimits) -> QueryShape:
     encoded = query.encode("utf-8", "surrogatepass")
     if len(encoded) > limits.max_bytes:
         raise QueryTooLarge(len(encoded), limits.max_bytes)
-    key = (hashlib.sha256(encoded).digest(), limits)
-    with _CACHE_LOCK:
-        shape = _CACHE.get(key)
-        if shape is not None:
-            _CACHE.move_to_end(key)
-            return shape
-    shape = _check(query, limits)
-    with _CACHE_LOCK:
-        _CACHE[key] = shape
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    key = (text_digest(encoded), limits)
+    shape = _CHECKED.get(key)
+    if shape is None:
+        shape = _check(query, limits)
+        _CHECKED.put(key, shape)
     return shape
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Protocol, TypeVar
 
 from ..media import Format
+from ..one_pattern import OnePattern
 from ..results import Answer
 
 T = TypeVar("T")
@@ -27,10 +28,10 @@ class QueryRequest:
     """Whether the request names its dataset (protocol parameters or the query's FROM and
     FROM NAMED): the two tuples are then exactly its default and named graphs, an empty one
     meaning none. Without, the default graph is the union of all graphs and GRAPH sees all."""
-    one_pattern: bool = False
-    """The query is one triple pattern over the union of all graphs, whose cost grows only
-    with its answer (:mod:`lexgraph.one_pattern`): the embedded store answers it in the web
-    process when the answer is small (:meth:`EmbeddedStore.query`)."""
+    one_pattern: OnePattern | None = None
+    """Set when the query is one triple pattern over the union of all graphs, whose cost grows
+    only with its answer (:mod:`lexgraph.one_pattern`): the embedded store answers it in the
+    web process when the answer is small (:meth:`EmbeddedStore.query`)."""
     whole: bool = False
     """For lexgraph's own reads of SELECT or ASK answers (never set from a user's request):
     the store's serialiser writes the whole answer in one go, with no row cap and no row

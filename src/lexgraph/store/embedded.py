@@ -208,7 +208,7 @@ class EmbeddedStore:
         self._reader = await asyncio.to_thread(ox.Store.read_only, str(self.store_dir))
 
     async def query(self, request: QueryRequest) -> Answer:
-        if request.one_pattern and self._reader is not None:
+        if request.one_pattern is not None and self._reader is not None:
             small = run_if_small(self._reader, request, ROWS_IN_PROCESS)
             if small is not None:
                 return small
