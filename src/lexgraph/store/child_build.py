@@ -83,6 +83,8 @@ async def build_in_child(store_dir: str, builder: Builder[T]) -> T:
         with contextlib.suppress(Exception):
             process.kill()
         await asyncio.wait([reading])
+        if not reading.cancelled():
+            reading.exception()  # seen: the EOFError of a child killed on cancel is no error to log
         receiver.close()
         await asyncio.to_thread(process.join, 5.0)
     kind, payload = message[:1], memoryview(message)[1:]
