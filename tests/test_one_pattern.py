@@ -280,7 +280,7 @@ PLAIN_OBJECTS = ['"x"', "'x'", '"x"@en', '"x"@EN', '"x"@en-GB', '"x"@en--ltr', '
                             "text/tab-separated-values"]))
 def test_a_pattern_read_from_the_index_answers_as_the_store_evaluates_it(  # type: ignore[no-untyped-def]
         settings: Settings, prologue, subject, predicate, obj, select, limit, rows, cap, fmt) -> None:
-    query = f"{prologue}{select} WHERE {{ {subject} {predicate} {obj} }}{'' if select == 'ASK' else limit}"
+    query = f"{prologue}{select} WHERE {{ {subject} {predicate} {obj} }}{limit}"
     pattern = read_one_pattern(query)
     if pattern is None:
         return

@@ -58,10 +58,10 @@ def _scan_if_small(store: ox.Store, pattern: OnePattern, terms: tuple[Position, 
     the triple), without its parsing and planning."""
     bound = [None if isinstance(t, str) else t for t in terms]
     quads: Iterator[ox.Quad] = store.quads_for_pattern(bound[0], bound[1], bound[2], None)
+    if pattern.limit is not None:
+        quads = islice(quads, pattern.limit)  # before ASK too: ASK { … } LIMIT 0 is false
     if pattern.ask:
         return answer(next(quads, None) is not None, request.format, 1)
-    if pattern.limit is not None:
-        quads = islice(quads, pattern.limit)
     found, more = take(quads, min(rows, request.max_results))
     if more and rows < request.max_results:
         return None
