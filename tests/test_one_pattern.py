@@ -244,7 +244,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def _edge_store() -> ox.Store:
     """A store with what could tell the two paths apart: a triple in several graphs and the
-    default graph, numbers stored in other spellings, language tags, escapes, typed strings."""
+    default graph, numbers stored in other spellings, language tags, escapes, typed strings,
+    a blank node, a triple term."""
     store = ox.Store()
     s, p, q = ox.NamedNode("urn:ex:s"), ox.NamedNode("urn:ex:p"), ox.NamedNode("http://example.org/q")
     objects = [ox.Literal("x", language="en"), ox.Literal("x"), ox.Literal("007", datatype=ox.NamedNode(XSD + "integer")),
@@ -256,6 +257,8 @@ def _edge_store() -> ox.Store:
             store.add(ox.Quad(s, p, o, graph))
     store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("urn:ex:C")))
     store.add(ox.Quad(ox.NamedNode("urn:ex:t"), q, ox.Literal("x", language="en-gb"), ox.NamedNode("urn:g:1")))
+    store.add(ox.Quad(ox.BlankNode("b1"), p, ox.Literal("x"), ox.NamedNode("urn:g:2")))  # blank nodes keep their ids
+    store.add(ox.Quad(ox.NamedNode("urn:ex:t"), p, ox.Triple(s, p, ox.NamedNode("urn:ex:o"))))  # and a triple term
     return store
 
 
