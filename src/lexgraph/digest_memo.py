@@ -23,7 +23,8 @@ def text_digest(encoded: bytes) -> bytes:
 
 class DigestMemo(Generic[V]):
     """The last ``size`` values put, by key (a digest, with whatever else the value depends on);
-    safe to share between threads (long queries are checked in one, off the event loop)."""
+    safe to share between threads (long queries are checked in one, off the event loop).
+    A value is never None: :meth:`get` says "not held" with None."""
 
     def __init__(self, size: int) -> None:
         self.size = size
