@@ -237,7 +237,7 @@ def test_a_dataset_is_never_answered_in_the_web_process(settings: Settings) -> N
     assert prepare(call, None, settings, {graph}).one_pattern is None
 
 
-# --- read from the index without the store's parser (OnePattern.terms) ------------------------
+# --- read from the index without the store's parser (OnePattern.scan) ------------------------
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -288,11 +288,11 @@ def test_a_pattern_read_from_the_index_answers_as_the_store_evaluates_it(  # typ
     if pattern is None:
         return
     request = dataclasses.replace(request_for(query, settings, accept=fmt), max_results=cap)
-    evaluated = dataclasses.replace(request, one_pattern=dataclasses.replace(pattern, terms=None))
+    evaluated = dataclasses.replace(request, one_pattern=dataclasses.replace(pattern, scan=None))
     try:
         expected = run_if_small(EDGE_STORE, evaluated, rows)
     except QuerySyntaxError:
-        assert pattern.terms is None, query  # what the store's parser refuses is never answered without it
+        assert pattern.scan is None, query  # what the store's parser refuses is never answered without it
         return
     assert run_if_small(EDGE_STORE, request, rows) == expected, query
 
@@ -301,4 +301,4 @@ def test_plain_spellings_are_read_from_the_index(settings: Settings) -> None:
     """The bench's lookups and the editor's examples are spelt plainly: the fast path is taken."""
     for query in SMALL + [SKOS + "SELECT ?s { ?s skos:prefLabel 'TRIPS'@en }", "SELECT * { ?s a <urn:C> } LIMIT 3"]:
         pattern = read_one_pattern(query)
-        assert pattern is not None and pattern.terms is not None, query
+        assert pattern is not None and pattern.scan is not None, query

@@ -26,12 +26,12 @@ path; accepting too little costs speed, never safety.
 
 Most such queries name their terms plainly (absolute IRIs, declared prefixes with plain local
 names, strings without escapes, numbers). For those the recogniser also builds the terms
-(:attr:`OnePattern.terms`), so the scan is read straight from the store's index
+(:attr:`OnePattern.scan`), so the scan is read straight from the store's index
 (``Store.quads_for_pattern``) without the store parsing and planning the query (at 100k triples,
 9 µs against 28 µs for a lookup in a tight loop). The terms are the ones Oxigraph's parser builds
 from the same text (a property test compares the answers over generated queries); any other
 spelling (``BASE``, ``\\u`` escapes, long strings, escaped local names, a prefix declared twice)
-leaves ``terms`` empty and the store evaluates the query.
+leaves ``scan`` empty and the store evaluates the query.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ _CLOSE = re.compile(rf"(?:\.{_SKIP})?\}}{_SKIP}(?:(?i:LIMIT){_SKIP}(?P<limit>[0-
 _LEADING = re.compile(_SKIP)
 _SELECTED = re.compile(VAR)
 
-# The plain spellings whose terms are built here (anything else: ``OnePattern.terms`` is None).
+# The plain spellings whose terms are built here (anything else: ``OnePattern.scan`` is None).
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\\]*")
 _PLAIN_LOCAL = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9_\-]*)?")
 _PLAIN_STRING = re.compile(r"""(?P<quote>["'])(?P<text>(?:[^"'\\\n\r]|\\[tbnrf"'\\])*)(?P=quote)""")
@@ -80,8 +80,6 @@ _LIMIT_BOUND = 2**63
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 Term = ox.NamedNode | ox.Literal
-Position = Term | str
-"""A term of the pattern, or the name of a variable (without ``?``)."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +91,13 @@ class OnePattern:
     """The answer's variables, in its order (``SELECT *``: the pattern's, sorted, as Oxigraph
     gives them)."""
     limit: int | None
-    terms: tuple[Position, Position, Position] | None
-    """Subject, predicate and object as Oxigraph's parser reads them; None when the text
-    spells one of them in a way not read here (the store then evaluates the query)."""
+    scan: tuple[Term | None, Term | None, Term | None] | None
+    """Subject, predicate and object as Oxigraph's parser reads them, None for a variable: what
+    ``Store.quads_for_pattern`` is given. None as a whole when the text spells a term in a way
+    not read here (the store then evaluates the query)."""
+    columns: tuple[int | None, ...]
+    """For each of ``variables``, its position in the pattern (0, 1, 2), or None if the pattern
+    lacks it (the variable stays unbound)."""
 
 
 _READ: DigestMemo[tuple[OnePattern | None]] = DigestMemo(4096)
@@ -129,8 +131,9 @@ def _read(query: str) -> OnePattern | None:
     if form is None:
         return None
     pos = form.end()
-    seen: list[str] = []
-    positions: list[Position | None] = []
+    at: dict[str, int] = {}  # each variable's position in the pattern
+    scan: list[Term | None] = []
+    unread = False  # a term spelt in a way not read here
     for position in ("subject", "predicate", "object"):
         term = _TERM[position].match(query, pos)
         if term is None:
@@ -138,12 +141,13 @@ def _read(query: str) -> OnePattern | None:
         variable = term.group("var")
         if variable is not None:
             variable = variable[1:]  # ?x and $x are the same variable
-            if variable in seen:
+            if variable in at:
                 return None
-            seen.append(variable)
-            positions.append(variable)
+            at[variable] = len(scan)
+            scan.append(None)
         else:
-            positions.append(_term(term, prefixes))
+            scan.append(_term(term, prefixes))
+            unread = unread or scan[-1] is None
         pos = term.end()
     close = _CLOSE.match(query, pos)
     if close is None or close.end() != len(query):
@@ -152,15 +156,16 @@ def _read(query: str) -> OnePattern | None:
     if selected is None:
         variables: tuple[str, ...] = ()
     elif selected.strip() == "*":
-        variables = tuple(sorted(seen))
+        variables = tuple(sorted(at))
     else:
         variables = tuple(v[1:] for v in _SELECTED.findall(selected))
     limit = None if close.group("limit") is None else int(close.group("limit"))
-    plain = (prefixes is not None and None not in positions and "\\u" not in query and "\\U" not in query  # \u escapes are decoded first
+    plain = (prefixes is not None and not unread and "\\u" not in query and "\\U" not in query  # \u escapes are decoded first
              and len(set(variables)) == len(variables)  # the store's parser refuses SELECT ?x ?x
              and (limit is None or limit < _LIMIT_BOUND))  # and a LIMIT past its integers
     return OnePattern(ask=form.group("ask") is not None, variables=variables, limit=limit,
-                      terms=tuple(positions) if plain else None)  # type: ignore[arg-type]
+                      scan=tuple(scan) if plain else None,  # type: ignore[arg-type]
+                      columns=tuple(at.get(v) for v in variables))
 
 
 def _term(match: re.Match[str], prefixes: dict[str, str] | None) -> Term | None:

@@ -6,12 +6,12 @@ The embedded store's executor processes call this; so do the CLI and the tests.
 from __future__ import annotations
 
 from itertools import islice
-from typing import Iterator
+from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
-from ..one_pattern import OnePattern, Position
+from ..one_pattern import OnePattern, Term
 from ..results import RESULTS_FORMATS, Answer, answer, native_json_answer, solutions_answer, take, write_solutions
 from .base import QueryRequest
 
@@ -40,35 +40,41 @@ def run_if_small(store: ox.Store, request: QueryRequest, rows: int) -> Answer | 
     rows once capped at ``request.max_results``, else None, having read at most ``rows + 1``
     of them: for such a query that bounds the work done here (see :mod:`lexgraph.one_pattern`)."""
     pattern = request.one_pattern
-    if pattern is not None and pattern.terms is not None:
-        return _scan_if_small(store, pattern, pattern.terms, request, rows)
+    if pattern is not None and pattern.scan is not None:
+        return _scan_if_small(store, pattern, pattern.scan, request, rows)
     result = _evaluate(store, request)
     if not isinstance(result, ox.QuerySolutions):
         return answer(result, request.format, request.max_results)
-    solutions, more = take(result, min(rows, request.max_results))
-    if more and rows < request.max_results:
-        return None
-    return solutions_answer(result, solutions, more, request.format)
+    small = _rows_if_small(result, request, rows)
+    return None if small is None else solutions_answer(result, *small, request.format)
 
 
-def _scan_if_small(store: ox.Store, pattern: OnePattern, terms: tuple[Position, Position, Position],
+def _scan_if_small(store: ox.Store, pattern: OnePattern, scan: tuple[Term | None, Term | None, Term | None],
                    request: QueryRequest, rows: int) -> Answer | None:
     """:func:`run_if_small` read from the index the pattern names: the rows, in the order, that
     the store's evaluation of the query over the union of graphs gives (one per graph holding
     the triple), without its parsing and planning."""
-    bound = [None if isinstance(t, str) else t for t in terms]
-    quads: Iterator[ox.Quad] = store.quads_for_pattern(bound[0], bound[1], bound[2], None)
+    quads: Iterator[ox.Quad] = store.quads_for_pattern(*scan, None)
     if pattern.limit is not None:
         quads = islice(quads, pattern.limit)  # before ASK too: ASK { … } LIMIT 0 is false
     if pattern.ask:
         return answer(next(quads, None) is not None, request.format, 1)
-    found, more = take(quads, min(rows, request.max_results))
+    small = _rows_if_small(quads, request, rows)
+    if small is None:
+        return None
+    found, capped = small
+    table = [[None if at is None else quad[at] for at in pattern.columns] for quad in found]
+    return Answer(write_solutions(pattern.variables, table, request.format), request.format.content_type,
+                  len(table), capped)
+
+
+def _rows_if_small(items: Iterable[Any], request: QueryRequest, rows: int) -> tuple[list, bool] | None:
+    """The rows of the answer capped at ``request.max_results`` and whether it was capped, if
+    there are at most ``rows`` of them; else None, having read ``rows + 1``."""
+    found, more = take(items, min(rows, request.max_results))
     if more and rows < request.max_results:
         return None
-    where = [[i for i, t in enumerate(terms) if isinstance(t, str) and t == v] for v in pattern.variables]
-    table = [[quad[at[0]] if at else None for at in where] for quad in found]
-    return Answer(write_solutions(pattern.variables, table, request.format), request.format.content_type,
-                  len(table), more)
+    return found, more
 
 
 def _evaluate(store: ox.Store, request: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
