@@ -1098,19 +1098,9 @@ def evaluate_targets(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for size in sizes:
         label = size["size"]
         for mode in ("cache on", "cache off"):
-            r = size["ratios"][f"vs_oxigraph ({mode})"]
-            rows.append({"size": label, "target": f"issue 5: vs Oxigraph, geometric mean ≥ {TARGETS['vs_oxigraph_geomean']} ({mode})",
-                         "value": r["geomean"], "met": None if r["geomean"] is None else r["geomean"] >= TARGETS["vs_oxigraph_geomean"]})
-            rows.append({"size": label, "target": f"issue 5: vs Oxigraph, no query < {TARGETS['vs_oxigraph_min']} ({mode})",
-                         "value": r["min"], "met": None if r["min"] is None else r["min"] >= TARGETS["vs_oxigraph_min"]})
-            r = size["ratios"][f"vs_rdflib ({mode})"]
-            gm = r["geomean"]
-            ok = None if gm is None else gm >= TARGETS["vs_rdflib_geomean"]
-            if ok is False and r.get("lower_bounds"):
-                ok = None  # only a lower bound, and it is below the target: undecided
-            rows.append({"size": label, "target": f"issue 5: vs rdflib-endpoint, geometric mean ≥ {TARGETS['vs_rdflib_geomean']:.0f} ({mode})",
-                         "value": gm, "met": ok, "lower_bound": bool(r.get("lower_bounds"))})
-        rows += cache_off_target_rows(size)
+            rows += throughput_rows(size, mode, TARGETS, "issue 5")
+        if label in CACHE_OFF_TARGETS:
+            rows += throughput_rows(size, "cache off", CACHE_OFF_TARGETS[label], "issue 14")
         over = size["ratios"].get("over_virtuoso (cache off)", {})
         if over.get("queries_compared"):
             rows.append({"size": label, "target": f"lexgraph over Virtuoso ÷ Virtuoso direct, geometric mean ≥ "
@@ -1125,26 +1115,21 @@ def evaluate_targets(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def cache_off_target_rows(size: dict[str, Any]) -> list[dict[str, Any]]:
-    """Issue 14's rows for one size: the cache-off ratios against its stricter targets."""
-    label = size["size"]
-    goal = CACHE_OFF_TARGETS.get(label)
-    if goal is None:
-        return []
-    ox_ratio, rdflib_ratio = size["ratios"]["vs_oxigraph (cache off)"], size["ratios"]["vs_rdflib (cache off)"]
+def throughput_rows(size: dict[str, Any], mode: str, goal: dict[str, float], issue: str) -> list[dict[str, Any]]:
+    """One size's throughput ratios in one mode (cache on or off) against one issue's targets."""
+    oxigraph, rdflib = size["ratios"][f"vs_oxigraph ({mode})"], size["ratios"][f"vs_rdflib ({mode})"]
     rows = []
-    for target, value, least in (
-        (f"issue 14: vs Oxigraph, geometric mean ≥ {goal['vs_oxigraph_geomean']} (cache off)",
-         ox_ratio["geomean"], goal["vs_oxigraph_geomean"]),
-        (f"issue 14: vs Oxigraph, no query < {goal['vs_oxigraph_min']} (cache off)", ox_ratio["min"], goal["vs_oxigraph_min"]),
-        (f"issue 14: vs rdflib-endpoint, geometric mean ≥ {goal['vs_rdflib_geomean']:.0f} (cache off)",
-         rdflib_ratio["geomean"], goal["vs_rdflib_geomean"]),
+    for target, value, least, lower_bound in (
+        (f"vs Oxigraph, geometric mean ≥ {goal['vs_oxigraph_geomean']}", oxigraph["geomean"], goal["vs_oxigraph_geomean"], False),
+        (f"vs Oxigraph, no query < {goal['vs_oxigraph_min']}", oxigraph["min"], goal["vs_oxigraph_min"], False),
+        (f"vs rdflib-endpoint, geometric mean ≥ {goal['vs_rdflib_geomean']:.0f}", rdflib["geomean"],
+         goal["vs_rdflib_geomean"], bool(rdflib.get("lower_bounds"))),
     ):
         ok = None if value is None else value >= least
-        bound = target.startswith("issue 14: vs rdflib") and bool(rdflib_ratio.get("lower_bounds"))
-        if ok is False and bound:
+        if ok is False and lower_bound:
             ok = None  # only a lower bound, and it is below the target: undecided
-        rows.append({"size": label, "target": target, "value": value, "met": ok, "lower_bound": bound})
+        rows.append({"size": size["size"], "target": f"{issue}: {target} ({mode})", "value": value, "met": ok,
+                     "lower_bound": lower_bound})
     return rows
 
 
