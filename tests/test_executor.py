@@ -14,14 +14,14 @@ import pyoxigraph as ox
 import pytest
 
 from lexgraph.errors import QuerySyntaxError, QueryTimeout
-from lexgraph.executor import ExecutorLimits, ExecutorPool
+from lexgraph.executor import ExecutorOptions, ExecutorPool
 from lexgraph.media import negotiate
 from lexgraph.store.base import QueryRequest
 from lexgraph.store.oxigraph_run import run_on_store
 
 EX = "http://example.org/"
 ROWS = 20_000
-LIMITS = ExecutorLimits(sandbox=False)  # the sandbox has tests of its own (test_sandbox.py)
+OPTIONS = ExecutorOptions(sandbox=False)  # the sandbox has tests of its own (test_sandbox.py)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def request(query: str, fmt: str = "application/sparql-results+json", timeout_s:
 
 def with_pool(store_dir: str, scenario, size: int = 1):  # type: ignore[no-untyped-def]
     async def main():  # type: ignore[no-untyped-def]
-        pool = ExecutorPool(store_dir, size, LIMITS)
+        pool = ExecutorPool(store_dir, size, OPTIONS)
         await pool.start()
         try:
             return await scenario(pool)

@@ -8,7 +8,9 @@ while the other executors go on answering.
 Each executor shuts itself in before it opens the store (:mod:`lexgraph.sandbox`): the
 kernel refuses it network sockets and, where Landlock is available, every file outside the
 store, and caps its address space; so no query text, however spelled, makes it fetch a URL,
-and a runaway query ends in a refused allocation instead of the machine's memory.
+and a runaway query ends in a refused allocation instead of the machine's memory. With
+``ExecutorOptions.memory_copy`` it then copies the store into its memory, and answers from
+the copy (faster, for memory; see :mod:`lexgraph.store.memory_copy`).
 
 The trip to an executor is on the path of every uncached query, so it is kept lean: the
 event loop watches each executor's socket for as long as the executor lives (no watch set up
@@ -39,7 +41,8 @@ from .store.base import QueryRequest
 # store/child_build.py) from a clean process that has already imported pyoxigraph: a
 # replacement starts in milliseconds, and holds none of the web server's sockets.
 PROCESSES = mp.get_context("forkserver")
-PROCESSES.set_forkserver_preload(["pyoxigraph", "pyseccomp", "lexgraph.store.oxigraph_run", "lexgraph.sandbox"])
+PROCESSES.set_forkserver_preload(["pyoxigraph", "pyseccomp", "lexgraph.store.oxigraph_run",
+                                  "lexgraph.store.memory_copy", "lexgraph.sandbox"])
 
 
 log = logging.getLogger("lexgraph.executor")
@@ -47,13 +50,16 @@ RESPAWN_FIRST_PAUSE_S, RESPAWN_MAX_PAUSE_S = 0.1, 5.0
 
 
 @dataclass(frozen=True)
-class ExecutorLimits:
-    """What the kernel holds every executor to."""
+class ExecutorOptions:
+    """How every executor runs: what the kernel holds it to, and where it reads the store."""
 
     memory_bytes: int | None = None
     """Address-space limit (RLIMIT_AS); None: none."""
     sandbox: bool = True
     """Refuse network sockets (seccomp) and files outside the store (Landlock)."""
+    memory_copy: bool = False
+    """Answer from a copy of the store in the executor's memory, made when it starts
+    (:mod:`lexgraph.store.memory_copy`), instead of from the store on disk."""
 
 
 def start_fork_server() -> None:
@@ -108,21 +114,24 @@ def _read_exactly(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _executor_main(store_dir: str, conn: Connection, limits: ExecutorLimits) -> None:
+def _executor_main(store_dir: str, conn: Connection, options: ExecutorOptions) -> None:
     """Child process: shut itself in, open the store read-only, then answer requests one at a time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool ends it; Ctrl+C reaches the whole process group
     import pyoxigraph as ox
 
     from .sandbox import enter_sandbox, limit_address_space
+    from .store.memory_copy import copy_to_memory
     from .store.oxigraph_run import run_on_store
 
     fd = conn.fileno()
     try:
-        if limits.sandbox:
-            enter_sandbox(store_dir, limits.memory_bytes)
-        elif limits.memory_bytes:
-            limit_address_space(limits.memory_bytes)
+        if options.sandbox:
+            enter_sandbox(store_dir, options.memory_bytes)
+        elif options.memory_bytes:
+            limit_address_space(options.memory_bytes)
         store = ox.Store.read_only(store_dir)
+        if options.memory_copy:
+            store = copy_to_memory(store, options.memory_bytes)
     except Exception as exc:
         _send_reply(fd, _FAILED, f"{type(exc).__name__}: {exc}".encode())
         return
@@ -165,9 +174,9 @@ class _Executor:
     reply completes :attr:`pending`, and the end of the stream (the process died, even while
     idle) is seen at once and reported to ``on_death``."""
 
-    def __init__(self, store_dir: str, limits: ExecutorLimits, on_death: Callable[[_Executor], None]) -> None:
+    def __init__(self, store_dir: str, options: ExecutorOptions, on_death: Callable[[_Executor], None]) -> None:
         conn, child_conn = PROCESSES.Pipe()
-        self.process = PROCESSES.Process(target=_executor_main, args=(store_dir, child_conn, limits), daemon=True)
+        self.process = PROCESSES.Process(target=_executor_main, args=(store_dir, child_conn, options), daemon=True)
         self.process.start()
         child_conn.close()
         self.sock = socket.socket(fileno=os.dup(conn.fileno()))
@@ -273,11 +282,11 @@ def _expire(reply: asyncio.Future[Reply | None]) -> None:
 class ExecutorPool:
     """``size`` executor processes over one on-disk store, used from one asyncio loop."""
 
-    def __init__(self, store_dir: str, size: int, limits: ExecutorLimits = ExecutorLimits(),
+    def __init__(self, store_dir: str, size: int, options: ExecutorOptions = ExecutorOptions(),
                  startup_timeout_s: float = 60.0) -> None:
         self.store_dir = store_dir
         self.size = size
-        self.limits = limits
+        self.options = options
         self.startup_timeout_s = startup_timeout_s
         self._idle: asyncio.Queue[_Executor] = asyncio.Queue()
         self._all: set[_Executor] = set()
@@ -288,7 +297,7 @@ class ExecutorPool:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        executor = _Executor(self.store_dir, self.limits, self._died)
+        executor = _Executor(self.store_dir, self.options, self._died)
         self._all.add(executor)
         try:
             reply = await asyncio.wait_for(executor.expect(), self.startup_timeout_s)
@@ -381,15 +390,15 @@ class ExecutorPool:
         return _answer_of(status, frame)
 
     def _memory_message(self) -> str:
-        limit = self.limits.memory_bytes
+        limit = self.options.memory_bytes
         cap = f" of {limit // 2**20} MiB" if limit else ""
         return f"the query needed more memory than an executor may use{cap} and was stopped (LEXGRAPH_EXECUTOR_MEMORY_BYTES)"
 
     def _died_message(self, executor: _Executor) -> str:
         how = executor.death()
-        if self.limits.memory_bytes:
+        if self.options.memory_bytes:
             return (f"the query executor stopped while answering ({how}); the query likely passed its memory "
-                    f"limit of {self.limits.memory_bytes // 2**20} MiB or the engine's stack; it was replaced")
+                    f"limit of {self.options.memory_bytes // 2**20} MiB or the engine's stack; it was replaced")
         return f"the query executor stopped while answering ({how}); it was replaced"
 
     def alive(self) -> bool:

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from .. import __version__
 from ..catalog import named_queries
 from ..config import Settings, load_settings
-from ..executor import ExecutorLimits
+from ..executor import ExecutorOptions
 from ..exports import Exports
 from ..store.base import GraphStore
 from ..store.changes import watch
@@ -84,8 +84,9 @@ def store_from_settings(settings: Settings) -> tuple[GraphStore, Path]:
     if store_dir is None or not store_dir.exists():
         store_dir = store_dir or Path(tempfile.mkdtemp(prefix="lexgraph-store-")) / "store"
         build_store(store_dir, source_files([settings.ontology_dir, settings.data_dir], settings.root))
-    limits = ExecutorLimits(memory_bytes=settings.executor_memory_bytes, sandbox=settings.sandbox == "required")
-    return EmbeddedStore(store_dir, settings.executors, limits), store_dir.parent / "exports"
+    options = ExecutorOptions(memory_bytes=settings.executor_memory_bytes, sandbox=settings.sandbox == "required",
+                              memory_copy=settings.executor_store == "memory")
+    return EmbeddedStore(store_dir, settings.executors, options), store_dir.parent / "exports"
 
 
 def app_from_env() -> Envelope:

@@ -13,7 +13,7 @@ from typing import Awaitable, Callable, Iterable, Sequence
 import pyoxigraph as ox
 
 from ..errors import QueryTimeout, StoreUnavailable, UsageError
-from ..executor import ExecutorLimits, ExecutorPool
+from ..executor import ExecutorOptions, ExecutorPool
 from ..files import READ_EXTENSIONS, RdfFormat, format_of, is_gzip, open_rdf, rdf_files, stem, syntax_error
 from ..media import Format
 from ..prefixes import BASE_IRI
@@ -198,9 +198,9 @@ class EmbeddedStore:
 
     kind = "embedded"
 
-    def __init__(self, store_dir: Path, executors: int, limits: ExecutorLimits = ExecutorLimits()) -> None:
+    def __init__(self, store_dir: Path, executors: int, options: ExecutorOptions = ExecutorOptions()) -> None:
         self.store_dir = store_dir
-        self.pool = ExecutorPool(str(store_dir), executors, limits)
+        self.pool = ExecutorPool(str(store_dir), executors, options)
         self._reader: ox.Store | None = None
 
     async def start(self) -> None:
