@@ -22,6 +22,14 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 
 @pytest.fixture(scope="session")
+def memory_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The embedded store with executors that answer from their copy of it in memory."""
+    server = start_lexgraph(tmp_path_factory.mktemp("memory"), {"LEXGRAPH_EXECUTOR_STORE": "memory", **SHARED})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     load_into(server)
@@ -41,9 +49,10 @@ def remote_server(tmp_path_factory: pytest.TempPathFactory, oxigraph_server: Ser
     server.stop()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", "memory", "remote"])
 def server(request: pytest.FixtureRequest) -> Server:
-    """The same endpoint tests run against the service in embedded and in remote mode."""
+    """The same endpoint tests run against the service in embedded mode (executors reading
+    the store on disk, or their copies of it in memory) and in remote mode."""
     fixture: Server = request.getfixturevalue(f"{request.param}_server")
     return fixture
 
