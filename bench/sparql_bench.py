@@ -441,10 +441,11 @@ def wait_ready(server: Server, timeout_s: float) -> None:
 
 
 def start_lexgraph(name: str, store_dir: Path, data_dir: Path, logs: Path, workers: int, executors: int,
-                   cache_bytes: int | None, query_timeout_s: float | None = None) -> Server:
+                   cache_bytes: int | None, query_timeout_s: float | None = None, executor_store: str = "disk") -> Server:
     port = free_port()
     # wrk is one client: the per-client limits are raised so that its requests are answered, not refused (429).
     settings = {"LEXGRAPH_WORKERS": str(workers), "LEXGRAPH_EXECUTORS": str(executors),
+                "LEXGRAPH_EXECUTOR_STORE": executor_store,
                 "LEXGRAPH_CLIENT_CONCURRENCY": "64", "LEXGRAPH_CLIENT_QUERY_S_PER_MIN": "1000000",
                 "LEXGRAPH_STORE_DIR": str(store_dir), "LEXGRAPH_DATA_DIR": str(data_dir),
                 "LEXGRAPH_ROOT": str(REPO), "LEXGRAPH_HOST": "127.0.0.1", "LEXGRAPH_PORT": str(port)}
@@ -456,7 +457,8 @@ def start_lexgraph(name: str, store_dir: Path, data_dir: Path, logs: Path, worke
     env.update(settings)
     env["_PORT"] = str(port)
     shown = {k: v for k, v in settings.items()
-             if k in ("LEXGRAPH_WORKERS", "LEXGRAPH_EXECUTORS", "LEXGRAPH_CACHE_BYTES", "LEXGRAPH_QUERY_TIMEOUT_S")}
+             if k in ("LEXGRAPH_WORKERS", "LEXGRAPH_EXECUTORS", "LEXGRAPH_EXECUTOR_STORE", "LEXGRAPH_CACHE_BYTES",
+                      "LEXGRAPH_QUERY_TIMEOUT_S")}
     shown.setdefault("LEXGRAPH_CACHE_BYTES", "67108864 (default)")
     return spawn(name, [sys.executable, "-m", "lexgraph", "serve", "--no-access-log"], env, "/sparql", logs, shown)
 
@@ -869,9 +871,11 @@ def bench_size(n: int, args: argparse.Namespace, servers_out: list[Server]) -> d
     ready_s = max(180, 60 * millions)
     specs: list[tuple[str, Callable[[], Server], float]] = [
         ("lexgraph (cache on)", lambda: start_lexgraph("lexgraph (cache on)", lex_store, data_dir, logs,
-                                                       args.workers, args.executors, None, query_timeout), ready_s),
+                                                       args.workers, args.executors, None, query_timeout,
+                                                       args.executor_store), ready_s),
         ("lexgraph (cache off)", lambda: start_lexgraph("lexgraph (cache off)", lex_store, data_dir, logs,
-                                                        args.workers, args.executors, 0, query_timeout), ready_s),
+                                                        args.workers, args.executors, 0, query_timeout,
+                                                        args.executor_store), ready_s),
         ("oxigraph", lambda: start_oxigraph(ox_store, logs), 120),
         ("rdflib-endpoint", lambda: start_rdflib([*ontology_files, data_file], logs), args.rdflib_start_timeout),
     ]
@@ -1208,7 +1212,10 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"* **lexgraph**: `python3 -m lexgraph serve --no-access-log`, LEXGRAPH_WORKERS={a['workers']}, "
         f"LEXGRAPH_EXECUTORS={a['executors']} ({a['workers']} event-loop process(es), each with {a['executors']} query "
-        "executor process(es) and its own answer cache; see the notes), the prebuilt store in LEXGRAPH_STORE_DIR, LEXGRAPH_DATA_DIR = a folder holding only the synthetic file; "
+        "executor process(es) and its own answer cache; see the notes), "
+        f"LEXGRAPH_EXECUTOR_STORE={a.get('executor_store', 'disk')} ("
+        + ("each executor answers from its own copy of the store in memory, made when it starts"
+           if a.get("executor_store") == "memory" else "the executors read the store on disk") + "), the prebuilt store in LEXGRAPH_STORE_DIR, LEXGRAPH_DATA_DIR = a folder holding only the synthetic file; "
         "run twice: answer cache on (default, 64 MiB per worker) and off (LEXGRAPH_CACHE_BYTES=0). Defaults otherwise (query timeout 10 s, "
         "max 10000 results).",
         "* **oxigraph**: `oxigraph serve-read-only --location … --union-default-graph`, a store of the same files "
@@ -1411,6 +1418,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="development mode: 20k triples, 2 s runs, results in sparql-quick.*")
     parser.add_argument("--workers", type=int, default=2, help="LEXGRAPH_WORKERS (default 2, for 2 cores)")
     parser.add_argument("--executors", type=int, default=1, help="LEXGRAPH_EXECUTORS per worker (default 1)")
+    parser.add_argument("--executor-store", choices=("disk", "memory"), default="disk",
+                        help="LEXGRAPH_EXECUTOR_STORE of both lexgraph services (default disk)")
     parser.add_argument("--skip-rdflib", action="store_true", help="do not start rdflib-endpoint")
     parser.add_argument("--skip-virtuoso", action="store_true", help="do not start Virtuoso and lexgraph over it")
     parser.add_argument("--skip-mix", action="store_true", help="do not run the mixed workload")
@@ -1437,7 +1446,8 @@ def main() -> None:
         "when": now(),
         "machine": machine(),
         "arguments": {"sizes": args.sizes, "duration": args.duration, "rdflib_duration": args.rdflib_duration,
-                      "warmup": args.warmup, "workers": args.workers, "executors": args.executors},
+                      "warmup": args.warmup, "workers": args.workers, "executors": args.executors,
+                      "executor_store": args.executor_store},
         "targets_definition": {**TARGETS, "cache_off_by_size": CACHE_OFF_TARGETS},
         "queries": {k: v["text"] for k, v in QUERIES.items()},
         "sizes": [],
