@@ -47,6 +47,11 @@ PROCESSES.set_forkserver_preload(["pyoxigraph", "pyseccomp", "lexgraph.store.oxi
 
 log = logging.getLogger("lexgraph.executor")
 RESPAWN_FIRST_PAUSE_S, RESPAWN_MAX_PAUSE_S = 0.1, 5.0
+STARTUP_TIMEOUT_S = 60.0
+"""How long an executor may take to open the store and say it is ready."""
+COPY_STARTUP_TIMEOUT_S = 600.0
+"""The same, when it first copies the store into memory: about 18 s of CPU per copy at 1.9M
+quads, and the executors that start together share the cores."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ def _read_exactly(fd: int, size: int) -> bytes:
 
 
 def _executor_main(store_dir: str, conn: Connection, options: ExecutorOptions) -> None:
-    """Child process: shut itself in, open the store read-only, then answer requests one at a time."""
+    """Child process: shut itself in, open the store read-only (and copy it into memory, with
+    ``options.memory_copy``), then answer requests one at a time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool ends it; Ctrl+C reaches the whole process group
     import pyoxigraph as ox
 
@@ -283,11 +289,11 @@ class ExecutorPool:
     """``size`` executor processes over one on-disk store, used from one asyncio loop."""
 
     def __init__(self, store_dir: str, size: int, options: ExecutorOptions = ExecutorOptions(),
-                 startup_timeout_s: float = 60.0) -> None:
+                 startup_timeout_s: float | None = None) -> None:
         self.store_dir = store_dir
         self.size = size
         self.options = options
-        self.startup_timeout_s = startup_timeout_s
+        self.startup_timeout_s = startup_timeout_s or (COPY_STARTUP_TIMEOUT_S if options.memory_copy else STARTUP_TIMEOUT_S)
         self._idle: asyncio.Queue[_Executor] = asyncio.Queue()
         self._all: set[_Executor] = set()
         self._spawning: set[asyncio.Task[None]] = set()
