@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from lexgraph.cli import _check_before_serving
 from lexgraph.config import Settings, load_settings
 from lexgraph.errors import ConfigError, QueryTimeout, StoreUnavailable
 from lexgraph.executor import ExecutorOptions, ExecutorPool
@@ -135,7 +137,7 @@ def test_a_copy_that_fails_part_way_is_refused(edge_store: str) -> None:
 def test_a_copy_too_big_for_the_executor_is_refused_with_what_to_change() -> None:
     check_fits(1_000_000, 2 * 1_000_000 * BYTES_PER_QUAD)
     check_fits(10**9, None)
-    with pytest.raises(StoreUnavailable) as refused:
+    with pytest.raises(ConfigError) as refused:
         check_fits(1_000_001, 2 * 1_000_000 * BYTES_PER_QUAD)
     assert "1,000,001 quads" in str(refused.value)
     assert "LEXGRAPH_EXECUTOR_MEMORY_BYTES" in str(refused.value) and "'disk'" in str(refused.value)
@@ -163,6 +165,19 @@ def test_executors_in_the_sandbox_answer_from_their_copies_again_after_a_kill(ed
     expected = run_on_store(ox.Store.read_only(edge_store), count).body
     assert first == after_kill == expected
     assert str(len(_edge_quads()) - 1).encode() in expected  # the default graph's quad is not in a GRAPH
+
+
+def test_serve_refuses_at_once_a_store_too_big_for_the_copies(repository_store: str, settings: Settings,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the server starts, in one line (``lexgraph serve`` prints it and exits 2), not as
+    a traceback from every executor."""
+    monkeypatch.setenv("LEXGRAPH_STORE_DIR", repository_store)
+    quads = len(ox.Store.read_only(repository_store))
+    fits = replace(settings, executor_store="memory", sandbox="off", executor_memory_bytes=2 * quads * BYTES_PER_QUAD)
+    _check_before_serving(fits)
+    with pytest.raises(ConfigError, match=rf"{quads:,} quads .* \(LEXGRAPH_EXECUTOR_MEMORY_BYTES\)"):
+        _check_before_serving(replace(fits, executor_memory_bytes=2 * quads * BYTES_PER_QUAD - 2))
+    _check_before_serving(replace(fits, executor_store="disk", executor_memory_bytes=1))
 
 
 def test_the_setting_takes_disk_or_memory(tmp_path: Path) -> None:

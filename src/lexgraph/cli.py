@@ -335,7 +335,8 @@ def _check_port(settings: Settings) -> None:
 def _check_before_serving(settings: Settings) -> None:
     """Fail now, in one line, on what would otherwise stop the server with a traceback
     once it starts: a remote store that does not answer, a kernel that cannot sandbox the
-    query executors, a store folder that cannot be opened."""
+    query executors, a store folder that cannot be opened, a store too big for the executors'
+    copies of it in memory (LEXGRAPH_EXECUTOR_STORE=memory)."""
     if settings.store == "remote":
         from .store.remote import remote_store
 
@@ -356,6 +357,12 @@ def _check_before_serving(settings: Settings) -> None:
 
         report = replace(probe_sandbox(store_dir), memory_bytes=settings.executor_memory_bytes)
         err.print(escape(report.describe()), highlight=False, soft_wrap=True)
+    if settings.executor_store == "memory":
+        import pyoxigraph as ox
+
+        from .store.memory_copy import check_fits
+
+        check_fits(len(ox.Store.read_only(store_dir)), settings.executor_memory_bytes)
 
 
 @app.command()

@@ -18,7 +18,7 @@ import threading
 
 import pyoxigraph as ox
 
-from ..errors import StoreUnavailable
+from ..errors import ConfigError, StoreUnavailable
 
 BYTES_PER_QUAD = 400
 """Memory one quad takes in a copy, rounded up from 690 MiB for 1.89M quads (the bench's 1M
@@ -30,7 +30,7 @@ def check_fits(quads: int, memory_bytes: int | None) -> None:
     half is for the queries): the copy would fail part-way, or leave queries no room."""
     need = quads * BYTES_PER_QUAD
     if memory_bytes is not None and need > memory_bytes // 2:
-        raise StoreUnavailable(
+        raise ConfigError(
             f"LEXGRAPH_EXECUTOR_STORE=memory: a copy of the store's {quads:,} quads needs about "
             f"{need // 2**20:,} MiB, more than half of the executor's {memory_bytes // 2**20:,} MiB "
             "(LEXGRAPH_EXECUTOR_MEMORY_BYTES); raise it, run fewer executors, or use 'disk'")
