@@ -11,3 +11,4 @@ python3 bench/hostile_bench.py
 python3 bench/graph_bench.py
 python3 bench/load_bench.py
 python3 bench/sparql_bench.py
+python3 bench/sparql_bench.py --executor-store memory --out sparql-memory
