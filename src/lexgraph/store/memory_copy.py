@@ -40,7 +40,6 @@ def copy_to_memory(disk: ox.Store, memory_bytes: int | None = None) -> ox.Store:
     """A new in-memory store holding every quad of ``disk``, checked complete (same count)."""
     quads = len(disk)
     check_fits(quads, memory_bytes)
-    read_end, write_end = os.pipe()
     failures: list[BaseException] = []
 
     def dump() -> None:
@@ -50,9 +49,10 @@ def copy_to_memory(disk: ox.Store, memory_bytes: int | None = None) -> ox.Store:
         except BaseException as exc:  # reported below; a broken pipe means the load gave up first
             failures.append(exc)
 
+    memory = ox.Store()
+    read_end, write_end = os.pipe()
     writer = threading.Thread(target=dump, name="lexgraph-store-dump", daemon=True)
     writer.start()
-    memory = ox.Store()
     try:
         with open(read_end, "rb") as source:
             memory.bulk_load(source, format=ox.RdfFormat.N_QUADS, lenient=True)
