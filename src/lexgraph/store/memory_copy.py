@@ -42,7 +42,7 @@ def copy_to_memory(disk: ox.Store, memory_bytes: int | None = None) -> ox.Store:
     check_fits(quads, memory_bytes)
     failures: list[BaseException] = []
 
-    def dump() -> None:
+    def dump(write_end: int) -> None:
         try:
             with open(write_end, "wb") as sink:
                 disk.dump(sink, format=ox.RdfFormat.N_QUADS)
@@ -51,7 +51,7 @@ def copy_to_memory(disk: ox.Store, memory_bytes: int | None = None) -> ox.Store:
 
     memory = ox.Store()
     read_end, write_end = os.pipe()
-    writer = threading.Thread(target=dump, name="lexgraph-store-dump", daemon=True)
+    writer = threading.Thread(target=dump, args=(write_end,), name="lexgraph-store-dump", daemon=True)
     writer.start()
     try:
         with open(read_end, "rb") as source:
